@@ -1,0 +1,54 @@
+# Haven: the two commands a person needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3
+# uv from PATH, else the one pip installs as a module (bootstrapped by the `uv` target).
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/haven
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help uv install install-dev chromium demo test test-embedded lint bench run
+
+help:
+	@echo "make demo   install, migrate, seed the demo community and serve http://$(HOST):$(PORT)"
+	@echo "make test   install and run the whole suite against PostgreSQL and Redis"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+install: uv
+	$(UV) sync --frozen --no-dev
+
+install-dev: uv
+	$(UV) sync --frozen
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+demo: install
+	$(UV) run --frozen --no-dev python manage.py migrate --no-input
+	$(UV) run --frozen --no-dev python manage.py seed_demo
+	@echo "Serving Haven on http://$(HOST):$(PORT) (Ctrl-C to stop)"
+	$(UV) run --frozen --no-dev uvicorn supportforum.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+
+lint: install-dev
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen python manage.py makemigrations --check --dry-run
+
+test: install-dev chromium lint
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(UV) run --frozen pytest
+	$(MAKE) --no-print-directory test-embedded
+
+# The embedded default (SQLite, in-memory layer, eager Celery) that `make demo` uses.
+test-embedded: install-dev
+	env -u DATABASE_URL -u REDIS_URL SQLITE_PATH=:memory: $(UV) run --frozen pytest -m embedded -q -p no:cacheprovider

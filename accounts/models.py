@@ -1,0 +1,96 @@
+import zoneinfo
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from .validators import HANDLE_MAX, HANDLE_VALIDATORS
+
+TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, handle: str, password: str | None, **extra) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), handle=handle, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, handle: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, handle, password, **extra)
+
+    def create_superuser(self, email: str, handle: str, password: str, **extra) -> "User":
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, handle, password, **extra)
+
+    def get_by_natural_key(self, email: str) -> "User":
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person on Haven. Known to others only by ``handle``; the e-mail address is for
+    sign-in and mail and is never shown to other members. No real name is stored."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    handle = models.CharField(
+        max_length=HANDLE_MAX,
+        unique=True,
+        validators=HANDLE_VALIDATORS,
+        help_text="Your pseudonym: 3–30 letters, digits, hyphens or underscores.",
+    )
+    bio = models.CharField(max_length=300, blank=True)
+    region = models.CharField(
+        "region",
+        max_length=2,
+        blank=True,
+        help_text="Country (ISO code) used to show the right crisis lines.",
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", choices=TIME_ZONE_CHOICES)
+    professional_title = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Shown beside the facilitator badge, e.g. “Licensed social worker”.",
+    )
+    professional_title_verified = models.BooleanField(
+        default=False, help_text="An admin has checked this professional title."
+    )
+    guidelines_accepted_at = models.DateTimeField(null=True, blank=True)
+    is_staff = models.BooleanField(
+        "admin", default=False, help_text="Admins run Haven and moderate everywhere."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["handle"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("handle"), name="accounts_user_handle_ci_unique"),
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.handle
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:member_card", args=[self.handle])
+
+    @property
+    def facilitator_label(self) -> str:
+        if self.professional_title and self.professional_title_verified:
+            return f"Facilitator · {self.professional_title}"
+        return "Facilitator"

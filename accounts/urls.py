@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("me/profile/", views.profile_edit, name="profile"),
+    path("members/<str:handle>/", views.member_card, name="member_card"),
+]

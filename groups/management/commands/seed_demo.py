@@ -1,0 +1,299 @@
+"""Seed a believable demo community. Idempotent: running it again adds nothing twice."""
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.sites.models import Site
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from accounts.models import User
+from groups import services
+from groups.management import demo_content as content
+from groups.models import Membership, Post, Reaction, SupportGroup, Thread
+
+DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed for people trying the demo
+DEMO_DOMAIN = "haven.example"
+MEMBER_EMAIL = f"member@{DEMO_DOMAIN}"
+FACILITATOR_EMAIL = f"facilitator@{DEMO_DOMAIN}"
+ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
+ADMIN_HANDLE = "harbourmaster"
+NEWCOMER_HANDLE = "new_leaf_2026"
+
+# Which demo facilitator looks after which groups.
+FACILITATED = {
+    "harbourlight": ["anxiety-panic", "low-mood-depression"],
+    "northstar_care": ["lgbtq-wellbeing", "anxiety-panic"],
+    "willow_path": ["grief-loss", "caregivers", "students"],
+}
+
+
+class Command(BaseCommand):
+    help = "Create Haven's demo community (groups, members, facilitators, conversations)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+        parser.add_argument("--quiet", action="store_true", help="No progress bar or log-ins.")
+
+    def handle(self, *args: Any, seed: int, quiet: bool, **options: Any) -> None:
+        self.rng = random.Random(seed)
+        self.now = timezone.now()
+        self.password_hash = make_password(DEMO_PASSWORD)
+        Site.objects.update_or_create(pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Haven"})
+        with transaction.atomic():
+            people = self._people()
+            groups = self._groups(people)
+        threads = [(slug, t) for slug, items in content.THREADS.items() for t in items]
+        progress = tqdm(threads, desc="Conversations", unit="thread", disable=quiet)
+        created = 0
+        for slug, spec in progress:
+            created += self._thread(groups[slug], spec, people)
+        with transaction.atomic():
+            self._extras(groups, people)
+        if not quiet:
+            self._print_logins(created)
+
+    # --- people ---
+
+    def _user(self, *, email: str, handle: str, bio: str = "", **extra: Any) -> User:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            days = self.rng.randint(40, 700)
+            user = User.objects.create_user(
+                email=email,
+                handle=handle,
+                password=None,
+                bio=bio,
+                date_joined=self.now - timedelta(days=days),
+                guidelines_accepted_at=self.now - timedelta(days=days),
+                **extra,
+            )
+            # Hash once for all demo accounts: PBKDF2 per account would take a minute.
+            User.objects.filter(pk=user.pk).update(password=self.password_hash)
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _people(self) -> dict[str, Any]:
+        members = []
+        for i, handle in enumerate(content.HANDLES):
+            email = MEMBER_EMAIL if i == 0 else f"{handle.lower()}@{DEMO_DOMAIN}"
+            members.append(self._user(email=email, handle=handle, bio=content.BIOS[i]))
+        facilitators = {}
+        for i, spec in enumerate(content.FACILITATORS):
+            email = FACILITATOR_EMAIL if i == 0 else f"{spec['handle']}@{DEMO_DOMAIN}"
+            facilitators[spec["handle"]] = self._user(
+                email=email,
+                handle=spec["handle"],
+                bio=spec["bio"],
+                professional_title=spec["title"],
+                professional_title_verified=True,
+            )
+        admin = self._user(
+            email=ADMIN_EMAIL,
+            handle=ADMIN_HANDLE,
+            bio="I look after Haven.",
+            is_staff=True,
+            is_superuser=True,
+        )
+        newcomer = self._user(
+            email=f"{NEWCOMER_HANDLE}@{DEMO_DOMAIN}", handle=NEWCOMER_HANDLE, bio="Just arrived."
+        )
+        return {
+            "members": members,
+            "facilitators": facilitators,
+            "admin": admin,
+            "newcomer": newcomer,
+        }
+
+    # --- groups ---
+
+    def _groups(self, people: dict[str, Any]) -> dict[str, SupportGroup]:
+        groups = {}
+        members: list[User] = people["members"]
+        for spec in content.GROUPS:
+            group = SupportGroup.objects.filter(slug=spec["slug"]).first() or SupportGroup()
+            for key, value in spec.items():
+                setattr(group, key, value)
+            if not group.pk:
+                group.created_at = self.now - timedelta(days=800)
+            groups[spec["slug"]] = services.group_save(group=group)
+        accepted = self.now - timedelta(days=30)
+        for index, member in enumerate(members):
+            # Everyone is in two to four groups; the first demo member is in all listed ones.
+            slugs = [s["slug"] for s in content.GROUPS]
+            chosen = slugs if index == 0 else self.rng.sample(slugs, self.rng.randint(2, 4))
+            for slug in chosen:
+                Membership.objects.get_or_create(
+                    user=member,
+                    group=groups[slug],
+                    defaults={"guidelines_accepted_at": accepted, "decided_at": accepted},
+                )
+        for handle, slugs in FACILITATED.items():
+            for slug in slugs:
+                Membership.objects.update_or_create(
+                    user=people["facilitators"][handle],
+                    group=groups[slug],
+                    defaults={
+                        "role": Membership.Role.FACILITATOR,
+                        "status": Membership.Status.ACTIVE,
+                        "guidelines_accepted_at": accepted,
+                        "decided_at": accepted,
+                    },
+                )
+        Membership.objects.get_or_create(
+            user=people["newcomer"],
+            group=groups["low-mood-depression"],
+            defaults={"guidelines_accepted_at": self.now, "decided_at": self.now},
+        )
+        return groups
+
+    # --- conversations ---
+
+    def _group_people(self, group: SupportGroup) -> tuple[list[User], User]:
+        active = Membership.objects.filter(group=group, status=Membership.Status.ACTIVE)
+        members = list(
+            User.objects.filter(memberships__in=active.filter(role=Membership.Role.MEMBER)).exclude(
+                handle=NEWCOMER_HANDLE
+            )
+        )
+        facilitator = User.objects.filter(
+            memberships__in=active.filter(role=Membership.Role.FACILITATOR)
+        ).first()
+        return members, facilitator
+
+    def _backdate(self, post: Post, when) -> None:
+        Post.objects.filter(pk=post.pk).update(created_at=when)
+        Thread.objects.filter(pk=post.thread_id).update(last_activity_at=when)
+        post.created_at = when
+
+    def _thread(self, group: SupportGroup, spec: dict, people: dict[str, Any]) -> int:
+        if Thread.objects.filter(group=group, title=spec["title"]).exists():
+            return 0
+        members, facilitator = self._group_people(group)
+        author = self.rng.choice(members)
+        when = self.now - timedelta(days=self.rng.randint(1, 60), minutes=self.rng.randint(0, 600))
+        with transaction.atomic():
+            thread = services.thread_create(
+                author=author,
+                group=group,
+                title=spec["title"],
+                body=spec["body"],
+                content_warning=spec.get("content_warning", ""),
+            )
+            opening = thread.posts.get(is_opening=True)
+            self._publish(opening, facilitator)
+            self._backdate(opening, when)
+            Thread.objects.filter(pk=thread.pk).update(created_at=when)
+            clock = [when]
+            self._replies(
+                thread, opening, spec.get("replies", []), members, facilitator, author, clock
+            )
+        self._react(thread, members)
+        return 1
+
+    def _publish(self, post: Post, facilitator: User) -> Post:
+        if post.state == Post.State.PENDING:
+            return services.post_approve(actor=facilitator, post=post)
+        return post
+
+    def _replies(self, thread, parent, replies, members, facilitator, op, clock) -> None:
+        for spec in replies:
+            candidates = [m for m in members if m.pk != parent.author_id] or members
+            # The opening poster often answers the people who answered them.
+            author = op if parent.author_id != op.pk and self.rng.random() < 0.3 else None
+            author = author or self.rng.choice(candidates)
+            post = services.post_create(
+                author=author,
+                thread=thread,
+                body=spec["body"],
+                reply_to=None if parent.is_opening else parent,
+                anonymous=bool(spec.get("anonymous")) and thread.group.allow_anonymous,
+            )
+            post = self._publish(post, facilitator)
+            clock[0] = clock[0] + timedelta(minutes=self.rng.randint(7, 400))
+            self._backdate(post, min(clock[0], self.now))
+            self._replies(thread, post, spec.get("replies", []), members, facilitator, op, clock)
+
+    def _react(self, thread: Thread, members: list[User]) -> None:
+        kinds = Reaction.Kind.values
+        for post in thread.posts.filter(state=Post.State.PUBLISHED):
+            for reactor in self.rng.sample(members, min(len(members), self.rng.randint(0, 5))):
+                if reactor.pk != post.author_id:
+                    Reaction.objects.get_or_create(
+                        post=post, user=reactor, kind=self.rng.choice(kinds)
+                    )
+
+    # --- the things facilitators will find in their queue ---
+
+    def _extras(self, groups: dict[str, SupportGroup], people: dict[str, Any]) -> None:
+        members: list[User] = people["members"]
+        for spec, author in (
+            (content.FLAGGED_POST, members[7]),
+            (content.CRISIS_POST, members[11]),
+        ):
+            thread = Thread.objects.filter(
+                group=groups[spec["group"]], title=spec["thread_title"]
+            ).first()
+            if thread and not thread.posts.filter(body=spec["body"]).exists():
+                Membership.objects.get_or_create(user=author, group=thread.group)
+                _, facilitator = self._group_people(thread.group)
+                post = services.post_create(author=author, thread=thread, body=spec["body"])
+                self._publish(post, facilitator)
+        pending = content.PENDING_POST
+        group = groups[pending["group"]]
+        newcomer = people["newcomer"]
+        if not Post.objects.filter(author=newcomer).exists():
+            services.thread_create(
+                author=newcomer, group=group, title="Hello from someone new", body=pending["body"]
+            )
+        request_groups = [g for g in content.GROUPS if g["join_policy"] == "request"]
+        answers = content.JOIN_REQUEST_ANSWERS
+        outsiders = [
+            m for m in members if not m.memberships.filter(group__slug="caregivers").exists()
+        ]
+        for i, answer in enumerate(answers):
+            slug = request_groups[0]["slug"] if i < 2 else request_groups[-1]["slug"]
+            applicant = next(
+                (m for m in outsiders[i:] if not m.memberships.filter(group__slug=slug).exists()),
+                None,
+            )
+            if (
+                applicant is not None
+                and not Membership.objects.filter(
+                    group__slug=slug, status=Membership.Status.PENDING, entry_answer=answer
+                ).exists()
+            ):
+                Membership.objects.create(
+                    user=applicant,
+                    group=groups[slug],
+                    status=Membership.Status.PENDING,
+                    entry_answer=answer,
+                    guidelines_accepted_at=self.now,
+                )
+
+    def _print_logins(self, created: int) -> None:
+        threads = Thread.objects.count()
+        posts = Post.objects.count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nHaven demo ready: {SupportGroup.objects.count()} groups, "
+                f"{User.objects.count()} people, {threads} threads, {posts} posts "
+                f"({created} threads added this run).\n"
+            )
+        )
+        self.stdout.write("Demo log-ins (password for all: " + DEMO_PASSWORD + ")")
+        self.stdout.write(f"  member       {MEMBER_EMAIL:32} handle {content.HANDLES[0]}")
+        self.stdout.write(
+            f"  facilitator  {FACILITATOR_EMAIL:32} handle {content.FACILITATORS[0]['handle']}"
+        )
+        self.stdout.write(f"  admin        {ADMIN_EMAIL:32} handle {ADMIN_HANDLE}")
+        self.stdout.write(
+            f"  new member   {NEWCOMER_HANDLE + '@' + DEMO_DOMAIN:32} (first post awaits approval)"
+        )

@@ -1,0 +1,115 @@
+"""The one place that turns member-written text into HTML.
+
+Markdown (CommonMark via markdown-it-py, raw HTML disabled, bare links linkified) is
+rendered once at write time, then sanitised with nh3 against a strict allow-list. Every
+template that marks member content ``|safe`` shows a field produced here and nowhere else.
+"""
+
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener noreferrer"
+
+
+def _render_image_as_link(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Haven shows no remote images (they leak readers' IP addresses to the image host and
+    can surprise people with distressing pictures): an image becomes a plain link."""
+    token = tokens[idx]
+    alt = escapeHtml(self.renderInlineAsText(token.children or [], options, env)) or "image"
+    src = escapeHtml(str(token.attrGet("src") or ""))
+    return f'<a href="{src}">{alt} (image link)</a>'
+
+
+def _heading_open(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # Member headings start at h3 so they never compete with the page's own h1/h2.
+    level = min(int(tokens[idx].tag[1]) + 2, 6)
+    tokens[idx].tag = f"h{level}"
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _heading_close(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    level = min(int(tokens[idx].tag[1]) + 2, 6)
+    tokens[idx].tag = f"h{level}"
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _build_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["linkify", "strikethrough", "table"])
+    md.add_render_rule("image", _render_image_as_link)
+    md.add_render_rule("heading_open", _heading_open)
+    md.add_render_rule("heading_close", _heading_close)
+    md.validateLink = _validate_link
+    return md
+
+
+def _validate_link(url: str) -> bool:
+    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+    return scheme in URL_SCHEMES or scheme == ""
+
+
+_MD = _build_markdown()
+MAX_SOURCE_CHARS = 20000
+
+
+def render_markdown(text: str) -> str:
+    """Render member Markdown to sanitised HTML. Pure and deterministic; never raises on
+    any string (the Big List of Naughty Strings is in its tests)."""
+    source = text.replace("\x00", "\ufffd")
+    html = _MD.render(source)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def render_plain(text: str) -> str:
+    """Escape text for places that must never contain markup (titles in feeds, e-mail)."""
+    return nh3.clean_text(text)
+
+
+__all__: list[Any] = ["render_markdown", "render_plain"]

@@ -1,0 +1,374 @@
+"""Every write in groups: one function per use case, keyword-only, in a transaction,
+permission-checked first. Side effects run after commit."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import policies, realtime
+from .models import (
+    MAX_TREE_DEPTH,
+    PATH_DIGITS,
+    Invitation,
+    Membership,
+    Post,
+    PostRevision,
+    Reaction,
+    SupportGroup,
+    Thread,
+    ThreadReadState,
+)
+from .rendering import render_markdown
+
+MAX_BODY = 20000
+MAX_TITLE = 150
+
+
+def _forget_memberships(user: User) -> None:
+    user.__dict__.pop("_haven_memberships", None)
+
+
+@transaction.atomic
+def group_save(*, group: SupportGroup) -> SupportGroup:
+    """Create or update a group (admin). Renders the guidelines once, here."""
+    group.guidelines_html = render_markdown(group.guidelines)
+    group.full_clean()
+    group.save()
+    return group
+
+
+# --- membership ---
+
+
+@transaction.atomic
+def group_join(
+    *,
+    user: User,
+    group: SupportGroup,
+    accept_guidelines: bool,
+    entry_answer: str = "",
+    invitation: Invitation | None = None,
+) -> Membership:
+    """Join an open group, accept an invitation, or ask to join a request-only group.
+    Acceptance of the guidelines is required and recorded with its time."""
+    policies.check_join(user, group, invited=invitation is not None)
+    if not accept_guidelines:
+        raise ValidationError(
+            {"accept_guidelines": "Please read and accept the group's guidelines to join."}
+        )
+    entry_answer = entry_answer.strip()
+    needs_request = group.join_policy == SupportGroup.JoinPolicy.REQUEST and invitation is None
+    if needs_request and not entry_answer:
+        raise ValidationError({"entry_answer": "Please answer the question to ask to join."})
+    now = timezone.now()
+    membership, _ = Membership.objects.select_for_update().get_or_create(
+        user=user, group=group, defaults={"requested_at": now}
+    )
+    membership.role = membership.role or Membership.Role.MEMBER
+    membership.status = Membership.Status.PENDING if needs_request else Membership.Status.ACTIVE
+    membership.entry_answer = entry_answer if needs_request else ""
+    membership.guidelines_accepted_at = now
+    membership.requested_at = now
+    membership.decided_at = None if needs_request else now
+    membership.decided_by = None
+    membership.full_clean()
+    membership.save()
+    if invitation is not None:
+        invitation.used_by = user
+        invitation.used_at = now
+        invitation.save(update_fields=["used_by", "used_at"])
+    _forget_memberships(user)
+    return membership
+
+
+@transaction.atomic
+def group_leave(*, user: User, group: SupportGroup) -> None:
+    """Leave a group (or withdraw a pending request). Posts stay where they are."""
+    deleted, _ = Membership.objects.filter(user=user, group=group).delete()
+    if not deleted:
+        raise PermissionDenied("You are not a member of this group.")
+    _forget_memberships(user)
+
+
+@transaction.atomic
+def join_request_decide(*, actor: User, membership: Membership, approve: bool) -> Membership:
+    """A facilitator approves or declines a request to join. Idempotent per decision."""
+    policies.check_moderate_group(actor, membership.group)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Membership.Status.PENDING:
+        raise PermissionDenied("This request has already been answered.")
+    membership.status = Membership.Status.ACTIVE if approve else Membership.Status.DECLINED
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor
+    membership.save(update_fields=["status", "decided_at", "decided_by"])
+    return membership
+
+
+@transaction.atomic
+def invitation_create(*, actor: User, group: SupportGroup, note: str = "") -> Invitation:
+    """A single-use invitation link that expires after HAVEN_INVITATION_DAYS."""
+    policies.check_moderate_group(actor, group)
+    invitation = Invitation(
+        group=group,
+        token=secrets.token_urlsafe(24),
+        note=note.strip(),
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.HAVEN_INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+    policies.check_moderate_group(actor, invitation.group)
+    if invitation.used_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str, accept_guidelines: bool) -> Membership:
+    invitation = Invitation.objects.select_for_update().select_related("group").filter(token=token)
+    invitation = invitation.first()
+    if invitation is None or not invitation.is_usable:
+        raise PermissionDenied(
+            "This invitation has expired or was already used. "
+            "Please ask a facilitator for a new one."
+        )
+    return group_join(
+        user=user,
+        group=invitation.group,
+        accept_guidelines=accept_guidelines,
+        invitation=invitation,
+    )
+
+
+# --- threads and posts ---
+
+
+def _clean_text(value: str, *, field: str, label: str, limit: int) -> str:
+    value = value.replace("\x00", "").strip()
+    if not value:
+        raise ValidationError({field: f"Please write a {label}."})
+    if len(value) > limit:
+        raise ValidationError(
+            {field: f"The {label} can be at most {limit:,} characters (it has {len(value):,})."}
+        )
+    return value
+
+
+def _clean_warning(value: str) -> str:
+    value = value.replace("\x00", "").strip()
+    if len(value) > 120:
+        raise ValidationError(
+            {"content_warning": "A content warning can be at most 120 characters."}
+        )
+    return value
+
+
+def _insert_post(
+    *,
+    author: User,
+    thread: Thread,
+    body: str,
+    reply_to: Post | None,
+    content_warning: str,
+    anonymous: bool,
+    is_opening: bool,
+) -> Post:
+    group = thread.group
+    if anonymous and not policies.can_post_anonymously(author, group):
+        raise PermissionDenied("This group does not allow anonymous posts.")
+    state = (
+        Post.State.PENDING if policies.post_needs_approval(author, group) else Post.State.PUBLISHED
+    )
+    parent = reply_to
+    if parent is not None and parent.depth + 1 >= MAX_TREE_DEPTH:
+        parent = parent.parent  # past the deepest level a reply becomes its target's sibling
+    post = Post(
+        thread=thread,
+        parent=parent,
+        reply_to=reply_to,
+        author=author,
+        is_opening=is_opening,
+        body=body,
+        body_html=render_markdown(body),
+        content_warning=content_warning,
+        is_anonymous=anonymous,
+        state=state,
+        depth=0 if parent is None else parent.depth + 1,
+        path="pending",
+    )
+    post.full_clean(exclude=["path"])
+    post.save()
+    own = f"{post.pk:0{PATH_DIGITS}d}"
+    post.path = own if parent is None else f"{parent.path}/{own}"
+    Post.objects.filter(pk=post.pk).update(path=post.path)
+    if state == Post.State.PUBLISHED:
+        _count_published(post)
+    return post
+
+
+def _count_published(post: Post) -> None:
+    """Keep the thread's denormalised counters in step with a newly published post."""
+    updates = {"last_post_id": post.pk, "last_activity_at": post.created_at}
+    if post.is_opening:
+        updates["is_published"] = True
+    else:
+        updates["reply_count"] = F("reply_count") + 1
+    Thread.objects.filter(pk=post.thread_id).update(**updates)
+    realtime.publish_post_on_commit(post)
+
+
+@transaction.atomic
+def thread_create(
+    *,
+    author: User,
+    group: SupportGroup,
+    title: str,
+    body: str,
+    content_warning: str = "",
+    anonymous: bool = False,
+) -> Thread:
+    """Start a thread with its opening post. Under pre-moderation the thread stays out of
+    the group's list (but visible to its author) until a facilitator approves the post."""
+    policies.check_start_thread(author, group)
+    title = _clean_text(title, field="title", label="title", limit=MAX_TITLE)
+    body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
+    content_warning = _clean_warning(content_warning)
+    now = timezone.now()
+    thread = Thread(
+        group=group,
+        title=title,
+        author=author,
+        created_at=now,
+        last_activity_at=now,
+        is_published=False,
+    )
+    thread.full_clean()
+    thread.save()
+    _insert_post(
+        author=author,
+        thread=thread,
+        body=body,
+        reply_to=None,
+        content_warning=content_warning,
+        anonymous=anonymous,
+        is_opening=True,
+    )
+    thread.refresh_from_db()
+    return thread
+
+
+@transaction.atomic
+def post_create(
+    *,
+    author: User,
+    thread: Thread,
+    body: str,
+    reply_to: Post | None = None,
+    content_warning: str = "",
+    anonymous: bool = False,
+) -> Post:
+    """Reply to a thread, or to one post in it. Published at once or held for a
+    facilitator by the group's posting policy; the live update goes out after commit."""
+    thread = Thread.objects.select_for_update().select_related("group").get(pk=thread.pk)
+    policies.check_reply(author, thread, reply_to)
+    body = _clean_text(body, field="body", label="reply", limit=MAX_BODY)
+    content_warning = _clean_warning(content_warning)
+    return _insert_post(
+        author=author,
+        thread=thread,
+        body=body,
+        reply_to=reply_to,
+        content_warning=content_warning,
+        anonymous=anonymous,
+        is_opening=False,
+    )
+
+
+@transaction.atomic
+def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> Post:
+    """Edit a post, keeping the previous version in its revision history."""
+    post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
+    policies.check_edit_post(editor, post)
+    body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
+    content_warning = _clean_warning(content_warning)
+    if body == post.body and content_warning == post.content_warning:
+        return post
+    PostRevision.objects.create(
+        post=post,
+        body=post.body,
+        body_html=post.body_html,
+        content_warning=post.content_warning,
+        edited_by=editor,
+    )
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.content_warning = content_warning
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "content_warning", "edited_at"])
+    realtime.publish_post_on_commit(post, event="post.edited")
+    return post
+
+
+@transaction.atomic
+def post_delete(*, actor: User, post: Post) -> Post:
+    """Soft delete by the author: the place in the thread stays ("deleted by its author")
+    so replies keep their context; the text stays in the revision history for facilitators."""
+    post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
+    policies.check_delete_post(actor, post)
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    if post.state == Post.State.PUBLISHED and not post.is_opening:
+        Thread.objects.filter(pk=post.thread_id, reply_count__gt=0).update(
+            reply_count=F("reply_count") - 1
+        )
+    realtime.publish_post_on_commit(post, event="post.deleted")
+    return post
+
+
+@transaction.atomic
+def post_approve(*, actor: User, post: Post) -> Post:
+    """A facilitator publishes a post that was waiting under pre-moderation."""
+    post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
+    policies.check_approve_post(actor, post)
+    post.state = Post.State.PUBLISHED
+    post.save(update_fields=["state"])
+    _count_published(post)
+    return post
+
+
+@transaction.atomic
+def reaction_toggle(*, user: User, post: Post, kind: str) -> bool:
+    """Send or take back one kind of support. Returns True if it is now given."""
+    policies.check_react(user, post)
+    if kind not in Reaction.Kind.values:
+        raise ValidationError({"kind": "Unknown reaction."})
+    deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if deleted:
+        return False
+    Reaction.objects.get_or_create(post=post, user=user, kind=kind)
+    return True
+
+
+def thread_mark_read(*, user: User, thread: Thread, up_to_post_id: int) -> None:
+    """Move the reader's marker forward (never back). One statement, safe under races."""
+    if not user.is_authenticated or up_to_post_id <= 0:
+        return
+    updated = ThreadReadState.objects.filter(
+        user=user, thread=thread, last_read_post_id__lt=up_to_post_id
+    ).update(last_read_post_id=up_to_post_id, updated_at=timezone.now())
+    if not updated:
+        ThreadReadState.objects.get_or_create(
+            user=user, thread=thread, defaults={"last_read_post_id": up_to_post_id}
+        )

@@ -1,0 +1,289 @@
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import policies, selectors, services
+from .forms import (
+    DecisionForm,
+    EditForm,
+    InvitationForm,
+    JoinForm,
+    ReactionForm,
+    ReplyForm,
+    ThreadForm,
+)
+from .models import Membership, Post
+
+
+def _attempt(form: forms.Form, action: Callable[[], Any]) -> Any:
+    """Run a service; turn its refusals into form errors a member can read."""
+    try:
+        return action()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc) or "You can't do that here.")
+    return None
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    mine, others = selectors.directory_for(request.user)
+    return render(request, "groups/directory.html", {"mine": mine, "others": others})
+
+
+def group_detail(request: HttpRequest, slug: str, unanswered: bool = False) -> HttpResponse:
+    group = selectors.group_by_slug(slug)
+    context: dict[str, Any] = {"group": group, "unanswered": unanswered}
+    if policies.can_read_group(request.user, group):
+        context["page"], context["rows"] = selectors.group_page(
+            request.user, group, page=request.GET.get("page"), unanswered=unanswered
+        )
+    response = render(request, "groups/group_detail.html", context)
+    response.haven_noindex = group.is_private or group.visibility == group.Visibility.UNLISTED
+    return response
+
+
+@login_required
+def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+    group = selectors.group_by_slug(slug)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = _attempt(
+            form,
+            lambda: services.group_join(user=request.user, group=group, **form.cleaned_data),
+        )
+        if membership is not None:
+            if membership.is_active:
+                messages.success(request, f"Welcome to {group.name}.")
+            else:
+                messages.info(request, "Thank you. A facilitator will look at your request soon.")
+            return redirect(group)
+    refusal = policies.join_refusal(request.user, group)
+    return render(request, "groups/join.html", {"group": group, "form": form, "refusal": refusal})
+
+
+@login_required
+@require_POST
+def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    group = selectors.group_by_slug(slug)
+    try:
+        services.group_leave(user=request.user, group=group)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, f"You have left {group.name}.")
+    return redirect("groups:directory")
+
+
+def group_members(request: HttpRequest, slug: str) -> HttpResponse:
+    group = selectors.group_by_slug(slug)
+    members = selectors.group_members(request.user, group)
+    return render(request, "groups/members.html", {"group": group, "members": members})
+
+
+@login_required
+def join_requests(request: HttpRequest, slug: str) -> HttpResponse:
+    group = selectors.group_by_slug(slug)
+    pending = selectors.join_requests(request.user, group)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = get_object_or_404(Membership, pk=form.cleaned_data["membership"], group=group)
+        approve = form.cleaned_data["decision"] == "approve"
+        if _attempt(
+            form,
+            lambda: services.join_request_decide(
+                actor=request.user, membership=membership, approve=approve
+            ),
+        ):
+            verb = "approved" if approve else "declined"
+            messages.success(request, f"Request from {membership.user.handle} {verb}.")
+            return redirect("groups:join_requests", slug=group.slug)
+    context = {"group": group, "pending": pending, "form": form}
+    return render(request, "groups/join_requests.html", context)
+
+
+@login_required
+def invitations(request: HttpRequest, slug: str) -> HttpResponse:
+    group = selectors.group_by_slug(slug)
+    listing = selectors.invitations(request.user, group)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = _attempt(
+            form,
+            lambda: services.invitation_create(
+                actor=request.user, group=group, note=form.cleaned_data["note"]
+            ),
+        )
+        if invitation is not None:
+            link = request.build_absolute_uri(invitation.get_absolute_url())
+            messages.success(request, f"Invitation link (single use, 14 days): {link}")
+            return redirect("groups:invitations", slug=group.slug)
+    context = {"group": group, "invitations": listing, "form": form}
+    return render(request, "groups/invitations.html", context)
+
+
+@login_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_by_token(token)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = _attempt(
+            form,
+            lambda: services.invitation_accept(
+                user=request.user,
+                token=token,
+                accept_guidelines=form.cleaned_data["accept_guidelines"],
+            ),
+        )
+        if membership is not None:
+            messages.success(request, f"Welcome to {membership.group.name}.")
+            return redirect(membership.group)
+    context = {"invitation": invitation, "form": form}
+    return render(request, "groups/invitation_accept.html", context)
+
+
+@login_required
+def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
+    group = selectors.group_by_slug(slug)
+    policies.check_read_group(request.user, group)
+    form = ThreadForm(request.POST or None, allow_anonymous=group.allow_anonymous)
+    if request.method == "POST" and form.is_valid():
+        thread = _attempt(
+            form,
+            lambda: services.thread_create(author=request.user, group=group, **form.cleaned_data),
+        )
+        if thread is not None:
+            if not thread.is_published:
+                messages.info(
+                    request, "Thank you. Your post will appear once a facilitator has read it."
+                )
+            return redirect(thread)
+    refusal = policies.posting_refusal(request.user, group)
+    return render(
+        request, "groups/thread_form.html", {"group": group, "form": form, "refusal": refusal}
+    )
+
+
+def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
+    thread = selectors.thread_for(request.user, thread_id)
+    view = selectors.thread_page(request.user, thread, page=request.GET.get("page"))
+    form = ReplyForm(allow_anonymous=view.anonymous_allowed)
+    response = render(request, "groups/thread_detail.html", {"view": view, "form": form})
+    if view.posts:
+        services.thread_mark_read(
+            user=request.user, thread=thread, up_to_post_id=max(p.post.pk for p in view.posts)
+        )
+    response.haven_noindex = thread.group.is_private
+    return response
+
+
+@login_required
+def post_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = selectors.thread_for(request.user, thread_id)
+    to = request.GET.get("to", "")
+    reply_to = selectors.post_for(request.user, int(to)) if to.isdigit() else None
+    form = ReplyForm(
+        request.POST or None,
+        allow_anonymous=thread.group.allow_anonymous,
+        initial={"reply_to": reply_to.pk if reply_to else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        target_id = data.pop("reply_to")
+        target = selectors.post_for(request.user, target_id) if target_id else None
+        post = _attempt(
+            form,
+            lambda: services.post_create(
+                author=request.user, thread=thread, reply_to=target, **data
+            ),
+        )
+        if post is not None:
+            if post.state == Post.State.PENDING:
+                messages.info(
+                    request, "Thank you. Your reply will appear once a facilitator has read it."
+                )
+            return redirect(post)
+        reply_to = target
+    refusal = policies.reply_refusal(request.user, thread)
+    context = {"thread": thread, "form": form, "reply_to": reply_to, "refusal": refusal}
+    return render(request, "groups/reply_form.html", context)
+
+
+def post_permalink(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_for(request.user, post_id)
+    page = selectors.post_page_number(request.user, post)
+    suffix = f"?page={page}" if page > 1 else ""
+    return redirect(f"{post.thread.get_absolute_url()}{suffix}#post-{post.pk}")
+
+
+@login_required
+def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_for(request.user, post_id)
+    policies.check_edit_post(request.user, post)
+    initial = {"body": post.body, "content_warning": post.content_warning}
+    form = EditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        edited = _attempt(
+            form, lambda: services.post_edit(editor=request.user, post=post, **form.cleaned_data)
+        )
+        if edited is not None:
+            messages.success(request, "Your changes are saved.")
+            return redirect(post)
+    return render(request, "groups/post_edit.html", {"post": post, "form": form})
+
+
+@login_required
+def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_for(request.user, post_id)
+    policies.check_delete_post(request.user, post)
+    if request.method == "POST":
+        services.post_delete(actor=request.user, post=post)
+        messages.info(request, "Your post was deleted.")
+        return redirect(post)
+    return render(request, "groups/post_delete.html", {"post": post})
+
+
+def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_for(request.user, post_id)
+    revisions = selectors.post_revisions(request.user, post)
+    return render(request, "groups/post_history.html", {"post": post, "revisions": revisions})
+
+
+@login_required
+@require_POST
+def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_for(request.user, post_id)
+    form = ReactionForm(request.POST)
+    if (
+        form.is_valid()
+        and _attempt(
+            form,
+            lambda: services.reaction_toggle(
+                user=request.user, post=post, kind=form.cleaned_data["kind"]
+            ),
+        )
+        is None
+        and form.errors
+    ):
+        messages.error(request, " ".join(form.non_field_errors()) or "That didn't work.")
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def post_approve(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_for(request.user, post_id)
+    services.post_approve(actor=request.user, post=post)
+    messages.success(request, "Post approved and published.")
+    return redirect(post)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+admin.site.site_header = "Haven administration"
+admin.site.site_title = "Haven admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("guidelines/", TemplateView.as_view(template_name="guidelines.html"), name="guidelines"),
+    path("", include("accounts.urls")),
+    path("", include("groups.urls")),
+]
+
+handler404 = "supportforum.views.not_found"
+handler403 = "supportforum.views.forbidden"
+handler500 = "supportforum.views.server_error"
