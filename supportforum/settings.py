@@ -7,6 +7,7 @@ and Celery.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -233,6 +234,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:
+    # In development whitenoise serves straight from the finders; an uncollected
+    # STATIC_ROOT is expected, not a problem worth a warning on every start.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # --- Security ----------------------------------------------------------------------------------
 from csp.constants import NONE, SELF  # noqa: E402

@@ -1,0 +1,64 @@
+"""factory_boy factories for Haven's models. Posts are created through the service in
+most tests; these build the surrounding world."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import User
+from groups import services
+from groups.models import Membership, SupportGroup
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    handle = factory.Sequence(lambda n: f"member_{n}")
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=30))
+
+    @factory.post_generation
+    def password(obj: User, create: bool, extracted: str | None, **kwargs) -> None:
+        obj.set_password(extracted or "a-long-test-password")
+        if create:
+            obj.save(update_fields=["password"])
+
+    @factory.post_generation
+    def verified(obj: User, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportGroup
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    description = "A kind place to talk."
+    guidelines = "1. Be kind.\n2. Stay anonymous."
+    guidelines_html = "<ol><li>Be kind.</li><li>Stay anonymous.</li></ol>"
+
+    class Params:
+        private = factory.Trait(
+            visibility=SupportGroup.Visibility.PRIVATE,
+            join_policy=SupportGroup.JoinPolicy.REQUEST,
+            entry_question="What brings you here?",
+        )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    group = factory.SubFactory(GroupFactory)
+    role = Membership.Role.MEMBER
+    status = Membership.Status.ACTIVE
+    guidelines_accepted_at = factory.LazyFunction(timezone.now)
+
+
+def make_thread(*, author: User, group: SupportGroup, title: str = "A thread", body: str = "Hello"):
+    return services.thread_create(author=author, group=group, title=title, body=body)

@@ -1,0 +1,332 @@
+"""Pages as a member meets them, and their fixed SQL query counts."""
+
+import os
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from groups import services
+from groups.models import Membership, Post, Reaction, SupportGroup, Thread
+from tests.factories import GroupFactory, MembershipFactory, UserFactory, make_thread
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    if os.environ.get("HAVEN_SHOW_QUERIES"):
+        print(f"\nQUERIES {url}: {len(ctx.captured_queries)}")
+        for q in ctx.captured_queries:
+            print("   ", q["sql"][:150])
+    return len(ctx.captured_queries)
+
+
+def _grow_thread(thread: Thread, authors: list, n: int) -> None:
+    """n replies, a third of them nested, some anonymous, with reactions."""
+    thread.group.allow_anonymous = True
+    thread.group.save()
+    previous = None
+    for i in range(n):
+        author = authors[i % len(authors)]
+        reply_to = previous if i % 3 == 1 else None
+        previous = services.post_create(
+            author=author, thread=thread, body=f"reply {i}", reply_to=reply_to, anonymous=i % 4 == 0
+        )
+        other = authors[(i + 1) % len(authors)]
+        Reaction.objects.create(post=previous, user=other, kind="hug")
+
+
+@pytest.fixture
+def people(group, facilitator):
+    members = [MembershipFactory(group=group).user for _ in range(4)]
+    return [facilitator, *members]
+
+
+# --- fixed query counts: the same with 5 and with 300 items -----------------------------------------
+
+
+THREAD_PAGE_QUERIES = 11
+
+
+def test_thread_page_query_count_is_fixed(client, group, people) -> None:
+    viewer = people[1]
+    client.force_login(viewer)
+    thread = make_thread(author=people[2], group=group)
+    _grow_thread(thread, people, 5)
+    small = _queries(client, thread.get_absolute_url())
+    _grow_thread(thread, people, 295)
+    large = _queries(client, thread.get_absolute_url())
+    middle = _queries(client, thread.get_absolute_url() + "?page=7")
+    assert small == large == middle == THREAD_PAGE_QUERIES
+
+
+def test_group_page_query_count_is_fixed(client, group, people) -> None:
+    client.force_login(people[1])
+    for i in range(5):
+        make_thread(author=people[1 + i % 4], group=group, title=f"t{i}")
+    small = _queries(client, group.get_absolute_url())
+    small_unanswered = _queries(client, reverse("groups:unanswered", args=[group.slug]))
+    for i in range(295):
+        make_thread(author=people[1 + i % 4], group=group, title=f"more {i}")
+    large = _queries(client, group.get_absolute_url())
+    large_unanswered = _queries(client, reverse("groups:unanswered", args=[group.slug]))
+    assert small == large == 6
+    assert small_unanswered == large_unanswered == 6
+
+
+def test_directory_query_count_is_fixed(client, people) -> None:
+    viewer = people[1]
+    client.force_login(viewer)
+    small = _queries(client, "/")
+    for i in range(60):
+        extra = GroupFactory()
+        if i % 2:
+            MembershipFactory(group=extra, user=viewer)
+        for _ in range(5):
+            MembershipFactory(group=extra)
+    large = _queries(client, "/")
+    assert small == large == 4
+
+
+def test_members_page_query_count_is_fixed(client, group, people) -> None:
+    client.force_login(people[1])
+    url = reverse("groups:group_members", args=[group.slug])
+    small = _queries(client, url)
+    for _ in range(300):
+        MembershipFactory(group=group)
+    assert _queries(client, url) == small == 4
+
+
+def test_join_requests_page_query_count_is_fixed(client, private_group) -> None:
+    facilitator = MembershipFactory(group=private_group, role=Membership.Role.FACILITATOR).user
+    client.force_login(facilitator)
+    url = reverse("groups:join_requests", args=[private_group.slug])
+    for _ in range(5):
+        MembershipFactory(group=private_group, status=Membership.Status.PENDING, entry_answer="hi")
+    small = _queries(client, url)
+    for _ in range(295):
+        MembershipFactory(group=private_group, status=Membership.Status.PENDING, entry_answer="hi")
+    assert _queries(client, url) == small == 5
+
+
+def test_post_history_query_count_is_fixed(client, group, member) -> None:
+    client.force_login(member)
+    post = make_thread(author=member, group=group).posts.get()
+    for i in range(5):
+        services.post_edit(editor=member, post=post, body=f"v{i}", content_warning="")
+    url = reverse("groups:post_history", args=[post.pk])
+    small = _queries(client, url)
+    for i in range(60):
+        services.post_edit(editor=member, post=post, body=f"w{i}", content_warning="")
+    assert _queries(client, url) == small == 4
+
+
+def test_member_card_query_count_is_fixed(client, group, member) -> None:
+    viewer = UserFactory()
+    MembershipFactory(group=group, user=viewer)
+    client.force_login(viewer)
+    url = member.get_absolute_url()
+    small = _queries(client, url)
+    for _ in range(30):
+        shared = GroupFactory()
+        MembershipFactory(group=shared, user=viewer)
+        MembershipFactory(group=shared, user=member)
+    assert _queries(client, url) == small == 5
+
+
+# --- what a member sees ----------------------------------------------------------------------------
+
+
+def test_thread_page_shows_nesting_and_replying_to(client, group, member, other_member) -> None:
+    thread = make_thread(author=member, group=group)
+    parent = services.post_create(author=other_member, thread=thread, body="top reply")
+    chain = parent
+    for i in range(6):
+        author = member if i % 2 == 0 else other_member
+        chain = services.post_create(author=author, thread=thread, body=f"deep {i}", reply_to=chain)
+    client.force_login(member)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert 'class="post indent-0' in html
+    assert 'class="post indent-4' in html
+    assert "indent-5" not in html  # display depth is bounded
+    assert "Replying to" in html  # deeper replies are flattened with a link to their target
+
+
+def test_anonymous_post_hides_author_from_peers_not_facilitators(
+    client, group, member, other_member, facilitator
+) -> None:
+    group.allow_anonymous = True
+    group.save()
+    thread = make_thread(author=member, group=group)
+    services.post_create(author=other_member, thread=thread, body="hard to say", anonymous=True)
+    client.force_login(member)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "Anonymous member" in html and other_member.handle not in html
+    client.force_login(facilitator)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert f"{other_member.handle} (posted anonymously)" in html
+
+
+def test_content_warning_collapses_post(client, group, member) -> None:
+    thread = services.thread_create(
+        author=member, group=group, title="t", body="the details", content_warning="bereavement"
+    )
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "<details" in html and "Content warning: bereavement" in html
+
+
+def test_pending_post_visible_to_author_and_facilitator_only(
+    client, group, member, other_member, facilitator
+) -> None:
+    thread = make_thread(author=member, group=group)
+    group.posting_policy = SupportGroup.PostingPolicy.ALL
+    group.save()
+    services.post_create(author=other_member, thread=thread, body="waiting words")
+    client.force_login(member)
+    assert "waiting words" not in client.get(thread.get_absolute_url()).content.decode()
+    client.force_login(other_member)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "waiting words" in html and "Awaiting a facilitator" in html
+    client.force_login(facilitator)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "waiting words" in html and ">Approve<" in html
+
+
+def test_private_group_content_is_404_for_non_members(client, private_group) -> None:
+    insider = MembershipFactory(group=private_group).user
+    thread = make_thread(author=insider, group=private_group)
+    post = thread.posts.get()
+    outsider = UserFactory()
+    urls = [
+        thread.get_absolute_url(),
+        reverse("groups:post_permalink", args=[post.pk]),
+        reverse("groups:post_history", args=[post.pk]),
+        reverse("groups:group_members", args=[private_group.slug]),
+        reverse("groups:post_reply", args=[thread.pk]),
+    ]
+    for viewer in (None, outsider):
+        if viewer:
+            client.force_login(viewer)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (404, 302), url
+            if response.status_code == 302:  # anonymous: sent to sign in, never shown content
+                assert "/accounts/login/" in response["Location"]
+    group_html = client.get(private_group.get_absolute_url()).content.decode()
+    assert thread.title not in group_html and "private group" in group_html
+    client.force_login(insider)
+    assert client.get(thread.get_absolute_url()).status_code == 200
+
+
+def test_private_group_pages_are_noindex(client, private_group) -> None:
+    response = client.get(private_group.get_absolute_url())
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+
+
+def test_authenticated_pages_are_not_cached(client, member) -> None:
+    client.force_login(member)
+    response = client.get("/")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_permalink_lands_on_right_page(client, group, people, settings) -> None:
+    settings.HAVEN_POSTS_PER_PAGE = 5
+    thread = make_thread(author=people[1], group=group)
+    posts = [
+        services.post_create(author=people[1 + i % 4], thread=thread, body=f"r{i}")
+        for i in range(12)
+    ]
+    target = posts[7]  # 9th post in tree order -> page 2
+    response = client.get(reverse("groups:post_permalink", args=[target.pk]))
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?page=2#post-{target.pk}")
+    page = client.get(response["Location"].split("#")[0]).content.decode()
+    assert f'id="post-{target.pk}"' in page
+
+
+def test_unread_markers_follow_reading(client, group, member, other_member) -> None:
+    thread = make_thread(author=other_member, group=group)
+    client.force_login(member)
+    assert "badge-new" in client.get(group.get_absolute_url()).content.decode()
+    client.get(thread.get_absolute_url())
+    assert "badge-new" not in client.get(group.get_absolute_url()).content.decode()
+    services.post_create(author=other_member, thread=thread, body="something new")
+    assert "badge-new" in client.get(group.get_absolute_url()).content.decode()
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert html.count('class="badge badge-new"') == 1
+
+
+def test_unanswered_view_lists_only_threads_without_replies(client, group, member, other_member):
+    quiet = make_thread(author=member, group=group, title="Nobody answered yet")
+    answered = make_thread(author=member, group=group, title="Someone answered")
+    services.post_create(author=other_member, thread=answered, body="here")
+    html = client.get(reverse("groups:unanswered", args=[group.slug])).content.decode()
+    assert quiet.title in html and answered.title not in html
+
+
+def test_reply_view_posts_and_redirects_to_permalink(client, group, member) -> None:
+    thread = make_thread(author=member, group=group)
+    client.force_login(member)
+    response = client.post(
+        reverse("groups:post_reply", args=[thread.pk]), {"body": "a reply", "content_warning": ""}
+    )
+    post = Post.objects.get(body="a reply")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("groups:post_permalink", args=[post.pk])
+
+
+def test_reply_view_slow_mode_message_and_nothing_saved(client, group, member) -> None:
+    group.slow_mode_seconds = 300
+    group.save()
+    thread = make_thread(author=member, group=group)
+    client.force_login(member)
+    response = client.post(reverse("groups:post_reply", args=[thread.pk]), {"body": "again"})
+    assert response.status_code == 200
+    assert "You can post again in" in response.content.decode()
+    assert not Post.objects.filter(body="again").exists()
+
+
+def test_join_flow_through_pages(client, private_group) -> None:
+    applicant = UserFactory()
+    client.force_login(applicant)
+    url = reverse("groups:group_join", args=[private_group.slug])
+    page = client.get(url).content.decode()
+    assert private_group.entry_question in page and "Be kind." in page
+    response = client.post(url, {"accept_guidelines": "on", "entry_answer": "I'm a carer"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=applicant)
+    assert membership.status == Membership.Status.PENDING
+    facilitator = MembershipFactory(group=private_group, role=Membership.Role.FACILITATOR).user
+    client.force_login(facilitator)
+    requests_url = reverse("groups:join_requests", args=[private_group.slug])
+    assert "I&#x27;m a carer" in client.get(requests_url).content.decode()
+    client.post(requests_url, {"membership": membership.pk, "decision": "approve"})
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.ACTIVE
+
+
+def test_join_requests_page_refused_to_plain_member(client, private_group) -> None:
+    plain = MembershipFactory(group=private_group).user
+    client.force_login(plain)
+    response = client.get(reverse("groups:join_requests", args=[private_group.slug]))
+    assert response.status_code == 403
+
+
+def test_member_card_never_shows_email(client, member) -> None:
+    html = client.get(member.get_absolute_url()).content.decode()
+    assert member.handle in html and member.email not in html
+
+
+def test_react_view_toggles(client, group, member, other_member) -> None:
+    post = make_thread(author=member, group=group).posts.get()
+    client.force_login(other_member)
+    url = reverse("groups:post_react", args=[post.pk])
+    client.post(url, {"kind": "hug"})
+    assert Reaction.objects.filter(post=post, user=other_member, kind="hug").exists()
+    html = client.get(post.thread.get_absolute_url()).content.decode()
+    assert 'aria-pressed="true"' in html and "Hug · 1" in html
