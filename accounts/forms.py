@@ -37,6 +37,14 @@ class HavenSignupForm(SignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # Longer than the column on purpose, so clean_region can explain what is wanted.
+    region = forms.CharField(
+        required=False,
+        max_length=20,
+        label="Country code (for crisis lines)",
+        help_text="Two letters, e.g. GB, US, IE, AU. Used only to show the right crisis lines.",
+    )
+
     class Meta:
         model = User
         fields = ["bio", "region", "time_zone"]

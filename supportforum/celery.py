@@ -25,5 +25,8 @@ def _refuse_worker_without_redis(argv: list[str]) -> None:
         raise SystemExit(2)
 
 
-if "celery" in os.path.basename(sys.argv[0]):
+_launcher = sys.argv[0] if sys.argv else ""
+if os.path.basename(_launcher) == "celery" or _launcher.endswith(
+    os.path.join("celery", "__main__.py")
+):
     _refuse_worker_without_redis(sys.argv)

@@ -237,7 +237,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 if DEBUG:
     # In development whitenoise serves straight from the finders; an uncollected
     # STATIC_ROOT is expected, not a problem worth a warning on every start.
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    warnings.filterwarnings("ignore", message="No directory at: ")
 
 # --- Security ----------------------------------------------------------------------------------
 from csp.constants import NONE, SELF  # noqa: E402

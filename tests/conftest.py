@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from groups.models import Membership
@@ -8,6 +10,15 @@ from .factories import GroupFactory, MembershipFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings) -> None:
+    """Each test gets its own key space on the real Redis cache, so rate-limit counters
+    (allauth's, Haven's) never leak from one test or one run into the next."""
+    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
 
 
 @pytest.fixture

@@ -5,7 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from groups import services
-from groups.models import MAX_TREE_DEPTH, Invitation, Membership, Post, Reaction, SupportGroup, Thread
+from groups.models import (
+    MAX_TREE_DEPTH,
+    Invitation,
+    Membership,
+    Post,
+    Reaction,
+    SupportGroup,
+    Thread,
+)
 from tests.factories import GroupFactory, MembershipFactory, UserFactory, make_thread
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,95 @@
+"""The run modes: settings read the environment, refuse unsafe combinations."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.embedded
+
+
+def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}
+    }
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+SHOW = (
+    "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','supportforum.settings');"
+    "from django.conf import settings as s;"
+    "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'],"
+    " s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
+)
+
+
+def test_embedded_default_needs_no_environment() -> None:
+    result = _run(SHOW, {})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+def test_environment_switches_on_postgres_and_redis() -> None:
+    result = _run(
+        SHOW,
+        {"DATABASE_URL": "postgres://u@db:5432/haven", "REDIS_URL": "redis://cache:6379/0"},
+    )
+    assert result.returncode == 0, result.stderr
+    engine, layer, eager, _ = result.stdout.split()
+    assert engine == "django.db.backends.postgresql"
+    assert layer == "channels_redis.core.RedisChannelLayer"
+    assert eager == "False"
+
+
+def test_production_without_secret_key_refuses_to_start() -> None:
+    result = _run(SHOW, {"DEBUG": "False"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG=False" in result.stderr
+
+
+def test_celery_worker_without_redis_fails_fast() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "supportforum", "worker"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "needs REDIS_URL" in result.stderr
+
+
+def test_check_deploy_is_clean_in_production_settings() -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+            "DEBUG": "False",
+            "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-check",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
