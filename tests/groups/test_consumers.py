@@ -13,9 +13,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
 def _communicator(thread_id: int, user) -> WebsocketCommunicator:
-    from django.urls import path
-
     from channels.routing import URLRouter
+    from django.urls import path
 
     app = URLRouter([path("ws/threads/<int:thread_id>/", ThreadConsumer.as_asgi())])
     communicator = WebsocketCommunicator(app, f"/ws/threads/{thread_id}/")

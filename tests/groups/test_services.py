@@ -19,7 +19,7 @@ from tests.factories import GroupFactory, MembershipFactory, UserFactory, make_t
 pytestmark = pytest.mark.django_db
 
 
-# --- joining ---------------------------------------------------------------------------------------
+# --- joining ---
 
 
 def test_group_join_open_group_records_guidelines_acceptance(group, outsider) -> None:
@@ -80,7 +80,7 @@ def test_group_leave_removes_membership(group, member) -> None:
     assert not Membership.objects.filter(user=member, group=group).exists()
 
 
-# --- invitations -----------------------------------------------------------------------------------
+# --- invitations ---
 
 
 def test_invitation_is_single_use(facilitator, group, outsider) -> None:
@@ -111,7 +111,7 @@ def test_invitation_create_needs_facilitator(member, group) -> None:
         services.invitation_create(actor=member, group=group)
 
 
-# --- threads and posts -------------------------------------------------------------------------------
+# --- threads and posts ---
 
 
 def test_thread_create_publishes_opening_post(member, group) -> None:
@@ -146,7 +146,7 @@ def test_thread_create_title_too_long_names_limit(member, group) -> None:
 def test_post_create_threads_replies_in_tree_order(member, other_member, group) -> None:
     thread = make_thread(author=member, group=group)
     first = services.post_create(author=other_member, thread=thread, body="first reply")
-    second = services.post_create(author=member, thread=thread, body="second reply")
+    services.post_create(author=member, thread=thread, body="second reply")
     nested = services.post_create(author=member, thread=thread, body="answer", reply_to=first)
     ordered = list(thread.posts.order_by("path").values_list("body", flat=True))
     assert ordered == ["Hello", "first reply", "answer", "second reply"]

@@ -46,7 +46,7 @@ def people(group, facilitator):
     return [facilitator, *members]
 
 
-# --- fixed query counts: the same with 5 and with 300 items -----------------------------------------
+# --- fixed query counts: the same with 5 and with 300 items ---
 
 
 THREAD_PAGE_QUERIES = 11
@@ -138,7 +138,7 @@ def test_member_card_query_count_is_fixed(client, group, member) -> None:
     assert _queries(client, url) == small == 5
 
 
-# --- what a member sees ----------------------------------------------------------------------------
+# --- what a member sees ---
 
 
 def test_thread_page_shows_nesting_and_replying_to(client, group, member, other_member) -> None:
