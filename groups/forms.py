@@ -30,6 +30,7 @@ class InvitationForm(forms.Form):
 
 class PostFields(forms.Form):
     body = forms.CharField(
+        label="Your message",
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=BODY_HELP,
@@ -62,7 +63,10 @@ class ReplyForm(PostFields):
 
 class EditForm(forms.Form):
     body = forms.CharField(
-        max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}), help_text=BODY_HELP
+        label="Your message",
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=BODY_HELP,
     )
     content_warning = forms.CharField(
         required=False, max_length=120, label="Content warning", help_text=CW_HELP
