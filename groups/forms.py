@@ -61,6 +61,12 @@ class ReplyForm(PostFields):
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
 
+class ReplyTargetForm(forms.Form):
+    """The ``?to=`` of a reply link: which post is being answered."""
+
+    to = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class EditForm(forms.Form):
     body = forms.CharField(
         label="Your message",

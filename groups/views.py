@@ -17,6 +17,7 @@ from .forms import (
     JoinForm,
     ReactionForm,
     ReplyForm,
+    ReplyTargetForm,
     ThreadForm,
 )
 from .models import Membership, Post
@@ -44,8 +45,9 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def group_detail(request: HttpRequest, slug: str, unanswered: bool = False) -> HttpResponse:
     group = selectors.group_by_slug(slug)
-    context: dict[str, Any] = {"group": group, "unanswered": unanswered}
-    if policies.can_read_group(request.user, group):
+    can_read = policies.can_read_group(request.user, group)
+    context: dict[str, Any] = {"group": group, "unanswered": unanswered, "can_read": can_read}
+    if can_read:
         context["page"], context["rows"] = selectors.group_page(
             request.user, group, page=request.GET.get("page"), unanswered=unanswered
         )
@@ -191,8 +193,9 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
 @login_required
 def post_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = selectors.thread_for(request.user, thread_id)
-    to = request.GET.get("to", "")
-    reply_to = selectors.post_for(request.user, int(to)) if to.isdigit() else None
+    target = ReplyTargetForm(request.GET)
+    to = target.cleaned_data["to"] if target.is_valid() else None
+    reply_to = selectors.post_for(request.user, to) if to else None
     form = ReplyForm(
         request.POST or None,
         allow_anonymous=thread.group.allow_anonymous,

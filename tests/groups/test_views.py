@@ -330,3 +330,21 @@ def test_react_view_toggles(client, group, member, other_member) -> None:
     assert Reaction.objects.filter(post=post, user=other_member, kind="hug").exists()
     html = client.get(post.thread.get_absolute_url()).content.decode()
     assert 'aria-pressed="true"' in html and "Hug · 1" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/p/99999999999999999999999/",
+        "/t/99999999999999999999999/x/",
+        "/t/{thread}/+reply/?to=99999999999999999999999",
+        "/t/{thread}/+reply/?to=%E2%81%B0%E2%81%B4",
+        "/g/no-such-group/",
+        "/invite/not-a-token/",
+    ],
+)
+def test_out_of_range_and_odd_ids_are_not_server_errors(client, group, member, url) -> None:
+    thread = make_thread(author=member, group=group)
+    client.force_login(member)
+    response = client.get(url.format(thread=thread.pk))
+    assert response.status_code in (200, 404)
