@@ -37,7 +37,7 @@ demo: install
 	$(UV) run --frozen --no-dev python manage.py migrate --no-input
 	$(UV) run --frozen --no-dev python manage.py seed_demo
 	@echo "Serving Haven on http://$(HOST):$(PORT) (Ctrl-C to stop)"
-	$(UV) run --frozen --no-dev uvicorn supportforum.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+	$(UV) run --frozen --no-dev uvicorn supportforum.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio
 
 lint: install-dev
 	$(UV) run --frozen ruff check .
