@@ -12,7 +12,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install install-dev chromium demo test test-embedded lint bench run
+.PHONY: help uv install install-dev system-packages demo test test-embedded lint
 
 help:
 	@echo "make demo   install, migrate, seed the demo community and serve http://$(HOST):$(PORT)"
@@ -27,11 +27,16 @@ install: uv
 install-dev: uv
 	$(UV) sync --frozen
 
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+# Debian's chromium drives the browser tests; docker-compose validates docker-compose.yml.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v docker-compose >/dev/null 2>&1 || missing="$$missing docker-compose"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing from Debian:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 demo: install
 	$(UV) run --frozen --no-dev python manage.py migrate --no-input
@@ -44,7 +49,7 @@ lint: install-dev
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen python manage.py makemigrations --check --dry-run
 
-test: install-dev chromium lint
+test: install-dev system-packages lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(UV) run --frozen pytest
 	$(MAKE) --no-print-directory test-embedded

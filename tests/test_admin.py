@@ -1,0 +1,99 @@
+"""Admins configure groups, policies and facilitators in the Django admin."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from groups.models import Membership, SupportGroup
+from tests.factories import GroupFactory, UserFactory, make_thread
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.django_db
+def test_every_registered_model_has_working_admin_pages(client, admin_user) -> None:
+    group = GroupFactory()
+    member = UserFactory()
+    Membership.objects.create(user=member, group=group)
+    make_thread(author=member, group=group)
+    client.force_login(admin_user)
+    for model in admin.site._registry:
+        meta = model._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, changelist
+        obj = model._default_manager.first()
+        if obj is not None:
+            change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+            assert client.get(change).status_code == 200, change
+
+
+@pytest.mark.django_db
+def test_admin_creates_group_with_rendered_guidelines_and_facilitator(client, admin_user) -> None:
+    facilitator = UserFactory(handle="northstar_care")
+    client.force_login(admin_user)
+    data = {
+        "name": "Caregivers",
+        "slug": "caregivers",
+        "description": "For people who look after someone.",
+        "guidelines": "1. **Be kind**",
+        "visibility": "listed",
+        "join_policy": "request",
+        "entry_question": "Who do you care for?",
+        "posting_policy": "open",
+        "premoderate_first_n": 0,
+        "slow_mode_seconds": 0,
+        "slow_mode_reason": "",
+        "min_account_age_hours": 0,
+        "facilitation": "professional",
+        "memberships-TOTAL_FORMS": 1,
+        "memberships-INITIAL_FORMS": 0,
+        "memberships-0-user": facilitator.pk,
+        "memberships-0-role": "facilitator",
+        "memberships-0-status": "active",
+    }
+    response = client.post(reverse("admin:groups_supportgroup_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    group = SupportGroup.objects.get(slug="caregivers")
+    assert "<strong>Be kind</strong>" in group.guidelines_html
+    assert Membership.objects.get(group=group, user=facilitator).is_facilitator
+
+
+@pytest.mark.django_db
+def test_admin_refuses_request_group_without_entry_question(client, admin_user) -> None:
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:groups_supportgroup_add"),
+        {
+            "name": "G",
+            "slug": "g",
+            "visibility": "listed",
+            "join_policy": "request",
+            "entry_question": "",
+            "posting_policy": "open",
+            "premoderate_first_n": 0,
+            "slow_mode_seconds": 0,
+            "min_account_age_hours": 0,
+            "facilitation": "peer",
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert not SupportGroup.objects.filter(slug="g").exists()
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
+def test_docker_compose_file_is_valid() -> None:
+    result = subprocess.run(
+        ["docker-compose", "config", "-q"],
+        cwd=ROOT,
+        env={"SECRET_KEY": "for-the-config-check", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
