@@ -7,7 +7,7 @@ import pytest
 
 from groups.rendering import render_markdown
 
-BLNS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "blns.json"
+BLNS = Path(__file__).resolve().parents[1] / "corpora" / "blns.json"
 
 pytestmark = pytest.mark.embedded
 
