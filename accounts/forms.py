@@ -1,5 +1,3 @@
-import zoneinfo
-
 from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
@@ -61,12 +59,6 @@ class ProfileForm(forms.ModelForm):
         if region and not (len(region) == 2 and region.isascii() and region.isalpha()):
             raise forms.ValidationError("Use a two-letter country code such as GB or US.")
         return region
-
-    def clean_time_zone(self) -> str:
-        value = self.cleaned_data["time_zone"]
-        if value not in zoneinfo.available_timezones():
-            raise forms.ValidationError("Choose a time zone from the list.")
-        return value
 
 
 class AdminUserCreationForm(BaseUserCreationForm):

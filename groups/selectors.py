@@ -281,7 +281,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
                 has_reactions=any(r.count for r in reactions),
                 can_edit=own and policies.edit_refusal(viewer, post) is None,
                 can_delete=policies.can_delete_post(viewer, post),
-                can_react=alive and not own and viewer.is_authenticated and refusal is None,
+                can_react=policies.can_react(viewer, post),
                 can_reply=alive and refusal is None,
                 can_approve=moderator and post.state == Post.State.PENDING,
                 can_view_history=post.edited_at is not None and (own or moderator),

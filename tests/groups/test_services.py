@@ -311,3 +311,16 @@ def test_post_create_publishes_live_update_after_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         services.post_create(author=other_member, thread=thread, body="live")
     assert len(callbacks) == 1
+
+
+def test_reaction_allowed_in_locked_thread_and_page_offers_it(
+    client, member, other_member, group
+) -> None:
+    """Locking stops new replies, not support for what was already said."""
+    thread = make_thread(author=member, group=group)
+    Thread.objects.filter(pk=thread.pk).update(is_locked=True)
+    post = thread.posts.get()
+    assert services.reaction_toggle(user=other_member, post=post, kind="thank_you") is True
+    client.force_login(other_member)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert 'name="kind" value="hug"' in html
