@@ -28,7 +28,9 @@ class InvitationForm(forms.Form):
     )
 
 
-class PostFields(forms.Form):
+class EditForm(forms.Form):
+    """What a post says: used to edit, and the base of the thread and reply forms."""
+
     body = forms.CharField(
         label="Your message",
         max_length=MAX_BODY,
@@ -39,6 +41,9 @@ class PostFields(forms.Form):
     content_warning = forms.CharField(
         required=False, max_length=120, label="Content warning", help_text=CW_HELP
     )
+
+
+class PostFields(EditForm):
     anonymous = forms.BooleanField(
         required=False,
         label="Post as “Anonymous member” (facilitators can still see it was you)",
@@ -65,18 +70,6 @@ class ReplyTargetForm(forms.Form):
     """The ``?to=`` of a reply link: which post is being answered."""
 
     to = forms.IntegerField(min_value=1, max_value=2**63 - 1)
-
-
-class EditForm(forms.Form):
-    body = forms.CharField(
-        label="Your message",
-        max_length=MAX_BODY,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=BODY_HELP,
-    )
-    content_warning = forms.CharField(
-        required=False, max_length=120, label="Content warning", help_text=CW_HELP
-    )
 
 
 class ReactionForm(forms.Form):

@@ -56,18 +56,11 @@ def _render_image_as_link(
     return f'<a href="{src}">{alt} (image link)</a>'
 
 
-def _heading_open(
+def _shifted_heading(
     self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    # Member headings start at h3 so they never compete with the page's own h1/h2.
-    level = min(int(tokens[idx].tag[1]) + 2, 6)
-    tokens[idx].tag = f"h{level}"
-    return self.renderToken(tokens, idx, options, env)
-
-
-def _heading_close(
-    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
+    """Member headings start at h3 so they never compete with the page's own h1/h2.
+    Used for both the opening and the closing tag."""
     level = min(int(tokens[idx].tag[1]) + 2, 6)
     tokens[idx].tag = f"h{level}"
     return self.renderToken(tokens, idx, options, env)
@@ -77,8 +70,8 @@ def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["linkify", "strikethrough", "table"])
     md.add_render_rule("image", _render_image_as_link)
-    md.add_render_rule("heading_open", _heading_open)
-    md.add_render_rule("heading_close", _heading_close)
+    md.add_render_rule("heading_open", _shifted_heading)
+    md.add_render_rule("heading_close", _shifted_heading)
     md.validateLink = _validate_link
     return md
 
