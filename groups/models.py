@@ -63,6 +63,11 @@ class SupportGroup(models.Model):
     min_account_age_hours = models.PositiveIntegerField(
         default=0, help_text="How old an account must be before it can post here (hours)."
     )
+    flag_hide_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Flags from this many distinct members hide a post until a facilitator "
+        "reviews it (a facilitator's flag is enough on its own).",
+    )
     allow_anonymous = models.BooleanField(
         default=False,
         help_text="Members may post as “Anonymous member” (facilitators still see who).",

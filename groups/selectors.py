@@ -9,6 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from moderation import policies as moderation_policies
 
 from . import policies
 from .models import (
@@ -143,6 +144,7 @@ class PostView:
     can_react: bool
     can_reply: bool
     can_approve: bool
+    can_flag: bool
     can_view_history: bool
 
 
@@ -284,6 +286,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
                 can_react=policies.can_react(viewer, post),
                 can_reply=alive and refusal is None,
                 can_approve=moderator and post.state == Post.State.PENDING,
+                can_flag=moderation_policies.can_flag(viewer, post),
                 can_view_history=post.edited_at is not None and (own or moderator),
             )
         )

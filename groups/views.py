@@ -1,13 +1,13 @@
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from supportforum.views import attempt
 
 from . import policies, selectors, services
 from .forms import (
@@ -21,21 +21,6 @@ from .forms import (
     ThreadForm,
 )
 from .models import Membership, Post
-
-
-def _attempt(form: forms.Form, action: Callable[[], Any]) -> Any:
-    """Run a service; turn its refusals into form errors a member can read."""
-    try:
-        return action()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc) or "You can't do that here.")
-    return None
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -61,7 +46,7 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
     group = selectors.group_by_slug(slug)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        membership = _attempt(
+        membership = attempt(
             form,
             lambda: services.group_join(user=request.user, group=group, **form.cleaned_data),
         )
@@ -102,7 +87,7 @@ def join_requests(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         membership = get_object_or_404(Membership, pk=form.cleaned_data["membership"], group=group)
         approve = form.cleaned_data["decision"] == "approve"
-        if _attempt(
+        if attempt(
             form,
             lambda: services.join_request_decide(
                 actor=request.user, membership=membership, approve=approve
@@ -121,7 +106,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     listing = selectors.invitations(request.user, group)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invitation = _attempt(
+        invitation = attempt(
             form,
             lambda: services.invitation_create(
                 actor=request.user, group=group, note=form.cleaned_data["note"]
@@ -140,7 +125,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_by_token(token)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        membership = _attempt(
+        membership = attempt(
             form,
             lambda: services.invitation_accept(
                 user=request.user,
@@ -161,7 +146,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     policies.check_read_group(request.user, group)
     form = ThreadForm(request.POST or None, allow_anonymous=group.allow_anonymous)
     if request.method == "POST" and form.is_valid():
-        thread = _attempt(
+        thread = attempt(
             form,
             lambda: services.thread_create(author=request.user, group=group, **form.cleaned_data),
         )
@@ -205,7 +190,7 @@ def post_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         target_id = data.pop("reply_to")
         target = selectors.post_for(request.user, target_id) if target_id else None
-        post = _attempt(
+        post = attempt(
             form,
             lambda: services.post_create(
                 author=request.user, thread=thread, reply_to=target, **data
@@ -237,7 +222,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     initial = {"body": post.body, "content_warning": post.content_warning}
     form = EditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        edited = _attempt(
+        edited = attempt(
             form, lambda: services.post_edit(editor=request.user, post=post, **form.cleaned_data)
         )
         if edited is not None:
@@ -270,7 +255,7 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
     form = ReactionForm(request.POST)
     if (
         form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.reaction_toggle(
                 user=request.user, post=post, kind=form.cleaned_data["kind"]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("guidelines/", TemplateView.as_view(template_name="guidelines.html"), name="guidelines"),
     path("", include("accounts.urls")),
+    path("", include("moderation.urls")),
     path("", include("groups.urls")),
 ]
 

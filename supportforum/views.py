@@ -1,5 +1,10 @@
-"""Calm error pages: no stack trace ever reaches a member."""
+"""Shared view helpers and calm error pages: no stack trace ever reaches a member."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,3 +22,18 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: whatever broke may be in them.
     return HttpResponse(render_to_string("errors/500.html"), status=500)
+
+
+def attempt(form: forms.Form, action: Callable[[], Any]) -> Any:
+    """Run a service; turn its refusals into form errors a member can read."""
+    try:
+        return action()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc) or "You can't do that here.")
+    return None

@@ -16,6 +16,7 @@ from accounts.models import User
 from groups import services
 from groups.management import demo_content as content
 from groups.models import Membership, Post, Reaction, SupportGroup, Thread
+from moderation import services as moderation_services
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed for people trying the demo
 DEMO_DOMAIN = "haven.example"
@@ -245,7 +246,9 @@ class Command(BaseCommand):
                 Membership.objects.get_or_create(user=author, group=thread.group)
                 _, facilitator = self._group_people(thread.group)
                 post = services.post_create(author=author, thread=thread, body=spec["body"])
-                self._publish(post, facilitator)
+                post = self._publish(post, facilitator)
+                if spec is content.FLAGGED_POST:
+                    self._flag(post, members[12:14])
         pending = content.PENDING_POST
         group = groups[pending["group"]]
         newcomer = people["newcomer"]
@@ -277,6 +280,14 @@ class Command(BaseCommand):
                     entry_answer=answer,
                     guidelines_accepted_at=self.now,
                 )
+
+    def _flag(self, post: Post, reporters: list[User]) -> None:
+        notes = ["Telling people to stop medication suddenly is dangerous.", ""]
+        for reporter, note in zip(reporters, notes, strict=True):
+            Membership.objects.get_or_create(user=reporter, group=post.thread.group)
+            moderation_services.flag_create(
+                reporter=reporter, post=post, reason="misinformation", note=note
+            )
 
     def _print_logins(self, created: int) -> None:
         threads = Thread.objects.count()
