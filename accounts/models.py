@@ -94,3 +94,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.professional_title and self.professional_title_verified:
             return f"Facilitator · {self.professional_title}"
         return "Facilitator"
+
+
+class Notification(models.Model):
+    """An in-app notice for one member. Delivery beyond the page (live badge, e-mail,
+    digests, preferences per kind) builds on ``kind``; the text never holds another
+    member's private details."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply to your post"
+        POST_APPROVED = "post_approved", "Your post was approved"
+        POST_HIDDEN = "post_hidden", "Your post is being reviewed"
+        JOIN_ANSWERED = "join_answered", "Join request answered"
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id}"

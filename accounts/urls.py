@@ -7,4 +7,6 @@ app_name = "accounts"
 urlpatterns = [
     path("me/profile/", views.profile_edit, name="profile"),
     path("members/<str:handle>/", views.member_card, name="member_card"),
+    path("me/notifications/", views.notifications, name="notifications"),
+    path("me/notifications/read/", views.notifications_read, name="notifications_read"),
 ]

@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from groups import selectors as group_selectors
 
-from . import services
+from . import selectors, services
 from .forms import ProfileForm
 
 
@@ -27,3 +29,23 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 def member_card(request: HttpRequest, handle: str) -> HttpResponse:
     card = group_selectors.member_card(request.user, handle)
     return render(request, "accounts/member_card.html", {"card": card})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = selectors.notifications_page(request.user, page=request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("notification", "")
+    notification_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+    services.notifications_mark_read(user=request.user, notification_id=notification_id)
+    target = request.POST.get("next", "")
+    if notification_id is not None and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("accounts:notifications")

@@ -10,7 +10,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Notification, User
+from accounts.services import notification_send
 
 from . import policies, realtime
 from .models import (
@@ -108,6 +109,15 @@ def join_request_decide(*, actor: User, membership: Membership, approve: bool) -
     membership.decided_at = timezone.now()
     membership.decided_by = actor
     membership.save(update_fields=["status", "decided_at", "decided_by"])
+    group = membership.group
+    notification_send(
+        recipient=membership.user,
+        kind=Notification.Kind.JOIN_ANSWERED,
+        message=f"Welcome to {group.name}: your request to join was approved."
+        if approve
+        else f"Your request to join {group.name} was not accepted this time.",
+        url=group.get_absolute_url(),
+    )
     return membership
 
 
@@ -226,7 +236,32 @@ def _count_published(post: Post) -> None:
     else:
         updates["reply_count"] = F("reply_count") + 1
     Thread.objects.filter(pk=post.thread_id).update(**updates)
+    _notify_reply(post)
     realtime.publish_post_on_commit(post)
+
+
+def _notify_reply(post: Post) -> None:
+    """Tell the person answered (the post replied to, else the thread's author), if they
+    can still see the group and it is not their own post."""
+    if post.is_opening:
+        return
+    thread = post.thread
+    recipient = post.reply_to.author if post.reply_to_id else thread.author
+    if recipient is None or recipient.pk == post.author_id:
+        return
+    if not policies.can_read_group(recipient, thread.group):
+        return
+    who = (
+        "An anonymous member"
+        if post.is_anonymous
+        else (post.author.handle if post.author else "Someone")
+    )
+    notification_send(
+        recipient=recipient,
+        kind=Notification.Kind.REPLY,
+        message=f"{who} replied to you in “{thread.title}”.",
+        url=post.get_absolute_url(),
+    )
 
 
 @transaction.atomic
@@ -345,6 +380,12 @@ def post_approve(*, actor: User, post: Post) -> Post:
     post.state = Post.State.PUBLISHED
     post.save(update_fields=["state"])
     _count_published(post)
+    notification_send(
+        recipient=post.author,
+        kind=Notification.Kind.POST_APPROVED,
+        message=f"A facilitator approved your post in “{post.thread.title}”. It is now visible.",
+        url=post.get_absolute_url(),
+    )
     return post
 
 

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Notification, User
+from accounts.services import notification_send
 from groups import policies as group_policies
 from groups.models import Post, SupportGroup
 from groups.rendering import render_markdown
@@ -123,6 +124,13 @@ def _hide_if_threshold_reached(post: Post, group: SupportGroup) -> None:
         reason=f"Flag score {score:g} reached the group's threshold of "
         f"{group.flag_hide_threshold}.",
         details={"score": score, "reporters": len(weights)},
+    )
+    notification_send(
+        recipient=post.author,
+        kind=Notification.Kind.POST_HIDDEN,
+        message="One of your posts is hidden while a facilitator reviews it, as happens after "
+        "several reports. You don't need to do anything; you'll hear what they decide.",
+        url=post.get_absolute_url(),
     )
 
 
