@@ -71,3 +71,10 @@ class AdminUserChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class NotificationReadForm(forms.Form):
+    """Which notification to mark read (none: all of them), and where to go next."""
+
+    notification = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    next = forms.CharField(required=False, max_length=300)

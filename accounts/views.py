@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from groups import selectors as group_selectors
 
 from . import selectors, services
-from .forms import ProfileForm
+from .forms import NotificationReadForm, ProfileForm
 
 
 @login_required
@@ -40,10 +40,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    raw = request.POST.get("notification", "")
-    notification_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+    form = NotificationReadForm(request.POST)
+    if not form.is_valid():
+        return redirect("accounts:notifications")
+    notification_id, target = form.cleaned_data["notification"], form.cleaned_data["next"]
     services.notifications_mark_read(user=request.user, notification_id=notification_id)
-    target = request.POST.get("next", "")
     if notification_id is not None and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
