@@ -106,6 +106,14 @@ class Notification(models.Model):
         POST_APPROVED = "post_approved", "Your post was approved"
         POST_HIDDEN = "post_hidden", "Your post is being reviewed"
         JOIN_ANSWERED = "join_answered", "Join request answered"
+        POST_REMOVED = "post_removed", "A facilitator removed your post"
+        CONTENT_WARNING = "content_warning", "A content warning was added to your post"
+        FACILITATOR_NOTE = "facilitator_note", "A facilitator added a note to your post"
+        THREAD_CHANGED = "thread_changed", "A facilitator changed your thread"
+        WARNING = "warning", "A formal warning to acknowledge"
+        SANCTION = "sanction", "A restriction on your account"
+        RESOURCE_VETTED = "resource_vetted", "A resource you suggested was reviewed"
+        REVIEW_REMINDER = "review_reminder", "Review items are waiting"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)

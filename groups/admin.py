@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from moderation.models import Guideline
+from moderation.services.guidelines import guideline_save
+
 from . import services
 from .models import Invitation, Membership, Post, PostRevision, Reaction, SupportGroup, Thread
 
@@ -14,15 +17,22 @@ class MembershipInline(admin.TabularInline):
     verbose_name = "member or facilitator"
 
 
+class GuidelineInline(admin.StackedInline):
+    model = Guideline
+    extra = 0
+    fields = ("number", "title", "body")
+    verbose_name = "group rule"
+
+
 @admin.register(SupportGroup)
 class SupportGroupAdmin(admin.ModelAdmin):
     list_display = ("name", "visibility", "join_policy", "posting_policy", "facilitation")
     list_filter = ("visibility", "join_policy", "posting_policy", "facilitation")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [MembershipInline]
+    inlines = [GuidelineInline, MembershipInline]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "description", "guidelines")}),
+        (None, {"fields": ("name", "slug", "description")}),
         ("Access", {"fields": ("visibility", "join_policy", "entry_question")}),
         (
             "Posting",
@@ -37,13 +47,25 @@ class SupportGroupAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Facilitation", {"fields": ("facilitation",)}),
+        (
+            "Facilitation",
+            {"fields": ("facilitation", "flag_hide_threshold", "review_reminder_minutes")},
+        ),
     )
 
     def save_model(self, request, obj: SupportGroup, form, change: bool) -> None:
         if "slow_mode_seconds" in form.changed_data:
             obj.slow_mode_set_by = request.user
         services.group_save(group=obj)
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        if formset.model is not Guideline:
+            super().save_formset(request, form, formset, change)
+            return
+        for rule in formset.save(commit=False):
+            guideline_save(guideline=rule)
+        for rule in formset.deleted_objects:
+            rule.delete()
 
 
 @admin.register(Membership)

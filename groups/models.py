@@ -29,12 +29,6 @@ class SupportGroup(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(max_length=2000, blank=True)
-    guidelines = models.TextField(
-        max_length=20000,
-        blank=True,
-        help_text="Markdown. Shown on the group page and when joining.",
-    )
-    guidelines_html = models.TextField(blank=True, editable=False)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.LISTED
     )
@@ -67,6 +61,10 @@ class SupportGroup(models.Model):
         default=3,
         help_text="Flags from this many distinct members hide a post until a facilitator "
         "reviews it (a facilitator's flag is enough on its own).",
+    )
+    review_reminder_minutes = models.PositiveIntegerField(
+        default=120,
+        help_text="Remind the group's facilitators when a review item has waited this long.",
     )
     allow_anonymous = models.BooleanField(
         default=False,

@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from accounts.services import notification_send
+from moderation.models import ReviewItem
+from moderation.services.audit import audit_record
+from moderation.services.queue import review_open, review_resolve_for
 
 from . import policies, realtime
 from .models import (
@@ -38,8 +41,7 @@ def _forget_memberships(user: User) -> None:
 
 @transaction.atomic
 def group_save(*, group: SupportGroup) -> SupportGroup:
-    """Create or update a group (admin). Renders the guidelines once, here."""
-    group.guidelines_html = render_markdown(group.guidelines)
+    """Create or update a group (admin). Its rules are ``moderation.Guideline`` rows."""
     group.full_clean()
     group.save()
     return group
@@ -85,6 +87,13 @@ def group_join(
         invitation.used_by = user
         invitation.used_at = now
         invitation.save(update_fields=["used_by", "used_at"])
+    if needs_request:
+        review_open(
+            kind=ReviewItem.Kind.JOIN_REQUEST,
+            group=group,
+            membership=membership,
+            reason="Asked to join and answered the entry question.",
+        )
     _forget_memberships(user)
     return membership
 
@@ -110,6 +119,9 @@ def join_request_decide(*, actor: User, membership: Membership, approve: bool) -
     membership.decided_by = actor
     membership.save(update_fields=["status", "decided_at", "decided_by"])
     group = membership.group
+    decision = "approved" if approve else "declined"
+    review_resolve_for(actor=actor, membership=membership, resolution=decision)
+    audit_record(actor=actor, action=f"join.{decision}", group=group, target_user=membership.user)
     notification_send(
         recipient=membership.user,
         kind=Notification.Kind.JOIN_ANSWERED,
@@ -225,6 +237,14 @@ def _insert_post(
     Post.objects.filter(pk=post.pk).update(path=post.path)
     if state == Post.State.PUBLISHED:
         _count_published(post)
+    else:
+        review_open(
+            kind=ReviewItem.Kind.PENDING_POST,
+            group=group,
+            post=post,
+            severity=ReviewItem.Severity.LOW,
+            reason="The group's posting policy holds this member's posts for approval.",
+        )
     return post
 
 
@@ -368,6 +388,7 @@ def post_delete(*, actor: User, post: Post) -> Post:
         Thread.objects.filter(pk=post.thread_id, reply_count__gt=0).update(
             reply_count=F("reply_count") - 1
         )
+    review_resolve_for(actor=actor, post=post, resolution="deleted by its author")
     realtime.publish_post_on_commit(post, event="post.deleted")
     return post
 
@@ -380,6 +401,16 @@ def post_approve(*, actor: User, post: Post) -> Post:
     post.state = Post.State.PUBLISHED
     post.save(update_fields=["state"])
     _count_published(post)
+    review_resolve_for(
+        actor=actor, post=post, kinds=[ReviewItem.Kind.PENDING_POST], resolution="approved"
+    )
+    audit_record(
+        actor=actor,
+        action="post.approve",
+        group=post.thread.group,
+        post=post,
+        target_user=post.author,
+    )
     notification_send(
         recipient=post.author,
         kind=Notification.Kind.POST_APPROVED,

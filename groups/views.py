@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from moderation.selectors.guidelines import group_rules
 from supportforum.views import attempt
 
 from . import policies, selectors, services
@@ -31,7 +32,12 @@ def directory(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, slug: str, unanswered: bool = False) -> HttpResponse:
     group = selectors.group_by_slug(slug)
     can_read = policies.can_read_group(request.user, group)
-    context: dict[str, Any] = {"group": group, "unanswered": unanswered, "can_read": can_read}
+    context: dict[str, Any] = {
+        "group": group,
+        "unanswered": unanswered,
+        "can_read": can_read,
+        "rules": group_rules(group),
+    }
     if can_read:
         context["page"], context["rows"] = selectors.group_page(
             request.user, group, page=request.GET.get("page"), unanswered=unanswered
@@ -57,7 +63,8 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.info(request, "Thank you. A facilitator will look at your request soon.")
             return redirect(group)
     refusal = policies.join_refusal(request.user, group)
-    return render(request, "groups/join.html", {"group": group, "form": form, "refusal": refusal})
+    context = {"group": group, "form": form, "refusal": refusal, "rules": group_rules(group)}
+    return render(request, "groups/join.html", context)
 
 
 @login_required
@@ -136,7 +143,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         if membership is not None:
             messages.success(request, f"Welcome to {membership.group.name}.")
             return redirect(membership.group)
-    context = {"invitation": invitation, "form": form}
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "rules": group_rules(invitation.group) if invitation else [],
+    }
     return render(request, "groups/invitation_accept.html", context)
 
 

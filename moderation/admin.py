@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import AuditLogEntry, Flag, Guideline
-from .services import guideline_save
+from .services.guidelines import guideline_save
 
 
 @admin.register(Guideline)

@@ -1,5 +1,10 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -112,6 +117,13 @@ class Flag(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    review_item = models.ForeignKey(
+        "moderation.ReviewItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="flags",
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -122,3 +134,341 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} flag on post {self.post_id}"
+
+
+class ReviewItemQuerySet(models.QuerySet["ReviewItem"]):
+    def open(self) -> "ReviewItemQuerySet":
+        return self.filter(state=ReviewItem.State.OPEN)
+
+    def queue_order(self) -> "ReviewItemQuerySet":
+        return self.order_by("-severity", "-score", "created_at", "id")
+
+
+class ReviewItem(models.Model):
+    """One thing a facilitator must look at (Discourse's "reviewable"): every open flag on a
+    post gathers into one item, as does a post awaiting approval, a join request, or a
+    resource awaiting vetting. The queue orders by severity, then score, then age."""
+
+    class Kind(models.TextChoices):
+        CRISIS = "crisis", "Crisis alert"
+        FLAGGED_POST = "flagged_post", "Flagged post"
+        PENDING_POST = "pending_post", "Post awaiting approval"
+        JOIN_REQUEST = "join_request", "Join request"
+        RESOURCE = "resource", "Resource to vet"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    class Severity(models.IntegerChoices):
+        ROUTINE = 0, "Routine"
+        LOW = 1, "Low"
+        ELEVATED = 2, "Elevated"
+        HIGH = 3, "High"
+        IMMINENT = 4, "Imminent"
+
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    group = models.ForeignKey(
+        "groups.SupportGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="review_items",
+        help_text="Empty for site-wide items (resources not pinned to a group).",
+    )
+    post = models.ForeignKey(
+        "groups.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    membership = models.ForeignKey(
+        "groups.Membership", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    resource = models.ForeignKey(
+        "moderation.Resource", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.ROUTINE)
+    score = models.FloatField(default=0)
+    reason = models.CharField(max_length=300, blank=True, help_text="Why it is in the queue.")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(max_length=40, blank=True)
+
+    objects = ReviewItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-severity", "-score", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["state", "-severity", "-score", "created_at"]),
+            models.Index(fields=["group", "state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "post"],
+                condition=Q(state="open", post__isnull=False),
+                name="moderation_review_one_open_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(state="open", membership__isnull=False),
+                name="moderation_review_one_open_per_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["resource"],
+                condition=Q(state="open", resource__isnull=False),
+                name="moderation_review_one_open_per_resource",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:review_item", args=[self.pk])
+
+
+class SanctionQuerySet(models.QuerySet["Sanction"]):
+    def in_force(self, at: datetime | None = None) -> "SanctionQuerySet":
+        at = at or timezone.now()
+        return self.filter(
+            kind__in=[Sanction.Kind.MUTE, Sanction.Kind.SUSPENSION, Sanction.Kind.BAN],
+            revoked_at__isnull=True,
+            starts_at__lte=at,
+        ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+
+
+class Sanction(models.Model):
+    """A step on the ladder: a formal warning (to acknowledge), a mute in one group, a
+    site-wide suspension, or a ban. Durations end on their own (``ends_at``); nothing needs
+    to run for a sanction to expire."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", "Warning"
+        MUTE = "mute", "Muted in a group"
+        SUSPENSION = "suspension", "Suspended"
+        BAN = "ban", "Banned"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    group = models.ForeignKey(
+        "groups.SupportGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The group a mute or warning applies to; empty for site-wide.",
+    )
+    rule = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(max_length=2000, help_text="Shown to the member.")
+    post = models.ForeignKey(
+        "groups.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until lifted.")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["user", "kind", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="mute") | Q(group__isnull=False),
+                name="moderation_mute_needs_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user_id}"
+
+
+class StaffNote(models.Model):
+    """A facilitator's private note about a member. Facilitators of a group the member
+    belongs to and admins read them; every read is written to the audit log."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    group = models.ForeignKey(
+        "groups.SupportGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Staff note on {self.member_id}"
+
+
+class WatchedWord(models.Model):
+    """A word or phrase screened in every post. ``*`` matches any run of letters
+    (``self*harm*``); matching is case-insensitive on word boundaries."""
+
+    class Action(models.TextChoices):
+        BLOCK = "block", "Block the post with a message"
+        REQUIRE_APPROVAL = "require_approval", "Hold the post for a facilitator"
+        FLAG = "flag", "Publish, and flag it for review"
+        REPLACE = "replace", "Replace the word"
+
+    word = models.CharField(max_length=100)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    replacement = models.CharField(
+        max_length=100, blank=True, help_text="With “replace”: what is shown instead."
+    )
+    message = models.CharField(
+        max_length=300, blank=True, help_text="With “block”: what the member is told."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(Lower("word"), name="moderation_watchedword_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.get_action_display()})"
+
+
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    def vetted(self) -> "ResourceQuerySet":
+        return self.filter(state=Resource.State.VETTED)
+
+
+class Resource(models.Model):
+    """A hotline, article, tool or service a facilitator has checked. Members may suggest
+    one; it is published only once vetted, and comes back for re-vetting after
+    ``review_by``."""
+
+    class Kind(models.TextChoices):
+        HOTLINE = "hotline", "Hotline"
+        ARTICLE = "article", "Article"
+        TOOL = "tool", "Tool"
+        SERVICE = "service", "Service"
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested, waiting for vetting"
+        VETTED = "vetted", "Vetted"
+        REJECTED = "rejected", "Not accepted"
+
+    title = models.CharField(max_length=150)
+    url = models.URLField(max_length=500)
+    description = models.TextField(max_length=2000, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    region = models.CharField(
+        max_length=2, blank=True, help_text="ISO country code; empty: anywhere."
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    suggested_for = models.ForeignKey(
+        "groups.SupportGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The group a member suggested it for.",
+    )
+    vetted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    vetted_at = models.DateTimeField(null=True, blank=True)
+    review_by = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["state", "review_by"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResourcePin(models.Model):
+    """A vetted resource shown in a group's or a thread's "Vetted resources" box."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="pins")
+    group = models.ForeignKey(
+        "groups.SupportGroup", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    thread = models.ForeignKey(
+        "groups.Thread", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__isnull=False, thread__isnull=True)
+                | Q(group__isnull=True, thread__isnull=False),
+                name="moderation_pin_group_xor_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["resource", "group"],
+                condition=Q(group__isnull=False),
+                name="moderation_pin_unique_group",
+            ),
+            models.UniqueConstraint(
+                fields=["resource", "thread"],
+                condition=Q(thread__isnull=False),
+                name="moderation_pin_unique_thread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} pinned"
+
+
+class FacilitatorNote(models.Model):
+    """A visible, vetted correction or context under a post: the answer to misinformation
+    that does not silence the member."""
+
+    post = models.ForeignKey(
+        "groups.Post", on_delete=models.CASCADE, related_name="facilitator_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(max_length=4000)
+    body_html = models.TextField(editable=False)
+    resource = models.ForeignKey(
+        Resource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Facilitator note on post {self.post_id}"

@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
 from groups import policies as group_policies
-from groups.models import Post
+from groups.models import Membership, Post
+
+from .models import ReviewItem
 
 
 def flag_refusal(user: User, post: Post) -> str | None:
@@ -29,3 +31,54 @@ def check_flag(user: User, post: Post) -> None:
     refusal = flag_refusal(user, post)
     if refusal:
         raise PermissionDenied(refusal)
+
+
+# --- moderation pages and the review queue ---
+
+
+def moderated_group_ids(user: User) -> set[int]:
+    """Groups the user facilitates (memoised: every moderation page asks)."""
+    if not user.is_authenticated:
+        return set()
+    if "_haven_moderated" not in user.__dict__:
+        user.__dict__["_haven_moderated"] = set(
+            Membership.objects.filter(
+                user=user, role=Membership.Role.FACILITATOR, status=Membership.Status.ACTIVE
+            ).values_list("group_id", flat=True)
+        )
+    return user.__dict__["_haven_moderated"]
+
+
+def is_moderator(user: User) -> bool:
+    """A facilitator of at least one group, or an admin: may open moderation pages."""
+    return group_policies.is_admin(user) or bool(moderated_group_ids(user))
+
+
+def check_moderator(user: User) -> None:
+    if not is_moderator(user):
+        raise PermissionDenied("Only facilitators and admins can use moderation pages.")
+
+
+def can_moderate_in(user: User, group_id: int | None) -> bool:
+    """May act on something in ``group_id`` (``None``: site-wide, e.g. a library resource,
+    which any facilitator may vet)."""
+    if group_policies.is_admin(user):
+        return True
+    if group_id is None:
+        return bool(moderated_group_ids(user))
+    return group_id in moderated_group_ids(user)
+
+
+def can_review(user: User, item: ReviewItem) -> bool:
+    return can_moderate_in(user, item.group_id)
+
+
+def check_review(user: User, item: ReviewItem) -> None:
+    """Items of groups the user does not facilitate do not exist for them (404)."""
+    if not can_review(user, item):
+        raise group_policies.Hidden("No such review item.")
+
+
+def check_moderate_post(user: User, post: Post) -> None:
+    if not can_moderate_in(user, post.thread.group_id):
+        raise group_policies.Hidden("No such post.")

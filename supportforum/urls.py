@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
+
+from moderation.views.guidelines import site_guidelines
 
 admin.site.site_header = "Haven administration"
 admin.site.site_title = "Haven admin"
@@ -8,7 +9,7 @@ admin.site.site_title = "Haven admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("guidelines/", TemplateView.as_view(template_name="guidelines.html"), name="guidelines"),
+    path("guidelines/", site_guidelines, name="guidelines"),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),
     path("", include("groups.urls")),

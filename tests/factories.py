@@ -38,8 +38,6 @@ class GroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Group {n}")
     slug = factory.Sequence(lambda n: f"group-{n}")
     description = "A kind place to talk."
-    guidelines = "1. Be kind.\n2. Stay anonymous."
-    guidelines_html = "<ol><li>Be kind.</li><li>Stay anonymous.</li></ol>"
 
     class Params:
         private = factory.Trait(
@@ -62,3 +60,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def make_thread(*, author: User, group: SupportGroup, title: str = "A thread", body: str = "Hello"):
     return services.thread_create(author=author, group=group, title=title, body=body)
+
+
+def make_rule(
+    group: SupportGroup | None = None,
+    *,
+    number: int = 1,
+    title: str = "Be kind",
+    body: str = "Everyone here is going through something.",
+):
+    """A group rule (or a site rule without ``group``), rendered as the admin saves it."""
+    from moderation.models import Guideline
+    from moderation.services.guidelines import guideline_save
+
+    return guideline_save(guideline=Guideline(group=group, number=number, title=title, body=body))

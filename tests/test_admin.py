@@ -32,14 +32,20 @@ def test_every_registered_model_has_working_admin_pages(client, admin_user) -> N
 
 
 @pytest.mark.django_db
-def test_admin_creates_group_with_rendered_guidelines_and_facilitator(client, admin_user) -> None:
+def test_admin_creates_group_with_rendered_rules_and_facilitator(client, admin_user) -> None:
     facilitator = UserFactory(handle="northstar_care")
     client.force_login(admin_user)
     data = {
         "name": "Caregivers",
         "slug": "caregivers",
         "description": "For people who look after someone.",
-        "guidelines": "1. **Be kind**",
+        "flag_hide_threshold": 3,
+        "review_reminder_minutes": 120,
+        "rules-TOTAL_FORMS": 1,
+        "rules-INITIAL_FORMS": 0,
+        "rules-0-number": 1,
+        "rules-0-title": "Be kind",
+        "rules-0-body": "**Gently**, always.",
         "visibility": "listed",
         "join_policy": "request",
         "entry_question": "Who do you care for?",
@@ -58,7 +64,9 @@ def test_admin_creates_group_with_rendered_guidelines_and_facilitator(client, ad
     response = client.post(reverse("admin:groups_supportgroup_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     group = SupportGroup.objects.get(slug="caregivers")
-    assert "<strong>Be kind</strong>" in group.guidelines_html
+    rule = group.rules.get()
+    assert (rule.number, rule.title) == (1, "Be kind")
+    assert "<strong>Gently</strong>" in rule.body_html
     assert Membership.objects.get(group=group, user=facilitator).is_facilitator
 
 

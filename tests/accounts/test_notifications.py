@@ -4,7 +4,7 @@ from django.urls import reverse
 from accounts.models import Notification
 from groups import services as group_services
 from groups.models import Membership, SupportGroup
-from moderation import services as moderation_services
+from moderation.services import flags as moderation_services
 from tests.factories import MembershipFactory, UserFactory, make_thread
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from accounts.models import User
 from groups import services
 from groups.models import Membership, Post
 
-from ..factories import GroupFactory, MembershipFactory, UserFactory, make_thread
+from ..factories import GroupFactory, MembershipFactory, UserFactory, make_rule, make_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,12 +29,9 @@ def _sign_in(page: Page, user: User) -> None:
 
 
 def test_member_signs_up_joins_and_holds_a_threaded_conversation(page: Page, mailoutbox) -> None:
-    group = GroupFactory(
-        name="Living with grief",
-        slug="living-with-grief",
-        guidelines="1. Be gentle.\n2. No advice unless asked.",
-        guidelines_html="<ol><li>Be gentle.</li><li>No advice unless asked.</li></ol>",
-    )
+    group = GroupFactory(name="Living with grief", slug="living-with-grief")
+    make_rule(group, number=1, title="Be gentle", body="With others and with yourself.")
+    make_rule(group, number=2, title="No advice unless asked", body="Listen first.")
 
     page.goto("/accounts/signup/")
     page.get_by_label("Email").fill("river@example.org")
@@ -62,6 +59,7 @@ def test_member_signs_up_joins_and_holds_a_threaded_conversation(page: Page, mai
     page.get_by_role("link", name="Join this group").click()
     expect(page.get_by_role("heading", name="The group's guidelines")).to_be_visible()
     expect(page.get_by_text("No advice unless asked.")).to_be_visible()
+    expect(page.get_by_text("Listen first.")).to_be_visible()
     page.get_by_label("I have read and accept this group's guidelines").check()
     page.get_by_role("button", name="Join", exact=True).click()
     expect(page.get_by_text("Welcome to Living with grief.")).to_be_visible()

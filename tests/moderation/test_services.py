@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from groups import services as group_services
 from groups.models import Post
-from moderation import services
 from moderation.models import AuditLogEntry, Flag
+from moderation.services import flags as services
 from tests.factories import MembershipFactory, UserFactory, make_thread
 
 pytestmark = pytest.mark.django_db

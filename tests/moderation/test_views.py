@@ -39,7 +39,7 @@ def test_flag_without_reason_shows_message(client, group, member, other_member) 
 
 
 def test_hidden_post_shows_placeholder_to_members(client, group, member, facilitator) -> None:
-    from moderation import services
+    from moderation.services import flags as services
 
     post = make_thread(author=member, group=group, body="the original words").posts.get()
     services.flag_create(reporter=facilitator, post=post, reason="harassment")

@@ -1,6 +1,7 @@
 """Seed a believable demo community. Idempotent: running it again adds nothing twice."""
 
 import random
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,11 @@ from accounts.models import User
 from groups import services
 from groups.management import demo_content as content
 from groups.models import Membership, Post, Reaction, SupportGroup, Thread
-from moderation import services as moderation_services
+from moderation.models import Guideline
+from moderation.services import flags as moderation_services
+from moderation.services.guidelines import guideline_save
+
+RULE_LINE = re.compile(r"^(?P<number>\d+)\. \*\*(?P<title>[^*]+)\*\*(?P<body>.*)$")
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed for people trying the demo
 DEMO_DOMAIN = "haven.example"
@@ -115,16 +120,42 @@ class Command(BaseCommand):
 
     # --- groups ---
 
+    def _rules(self, group: SupportGroup, text: str) -> None:
+        """The demo writes each group's rules as "1. **Title.** body" lines."""
+        for line in text.splitlines():
+            match = RULE_LINE.match(line)
+            if (
+                match is None
+                or Guideline.objects.filter(group=group)
+                .filter(number=int(match["number"]))
+                .exists()
+            ):
+                continue
+            title, body = match["title"].strip(), match["body"].strip()
+            if not body[:1].isupper():
+                # "**Be gentle** with each other": the title opens the sentence of the body.
+                body = f"{title} {body}".replace(" ,", ",").strip()
+            guideline_save(
+                guideline=Guideline(
+                    group=group,
+                    number=int(match["number"]),
+                    title=title.rstrip(".:,"),
+                    body=body,
+                )
+            )
+
     def _groups(self, people: dict[str, Any]) -> dict[str, SupportGroup]:
         groups = {}
         members: list[User] = people["members"]
         for spec in content.GROUPS:
             group = SupportGroup.objects.filter(slug=spec["slug"]).first() or SupportGroup()
             for key, value in spec.items():
-                setattr(group, key, value)
+                if key != "guidelines":
+                    setattr(group, key, value)
             if not group.pk:
                 group.created_at = self.now - timedelta(days=800)
             groups[spec["slug"]] = services.group_save(group=group)
+            self._rules(group, spec["guidelines"])
         accepted = self.now - timedelta(days=30)
         for index, member in enumerate(members):
             # Everyone is in two to four groups; the first demo member is in all listed ones.

@@ -1,5 +1,4 @@
-"""Every moderation write: one function per use case, in a transaction, permission-checked,
-audited."""
+"""Flags: members report posts; flags on one post gather into one review item."""
 
 from datetime import timedelta
 
@@ -12,41 +11,17 @@ from accounts.models import Notification, User
 from accounts.services import notification_send
 from groups import policies as group_policies
 from groups.models import Post, SupportGroup
-from groups.rendering import render_markdown
 
-from . import policies
-from .models import AuditLogEntry, Flag, Guideline
+from .. import policies
+from ..models import Flag, ReviewItem
+from .audit import audit_record
+from .queue import review_open
 
 DAILY_FLAG_LIMIT = 20
 REFLAG_COOLDOWN = timedelta(hours=24)
 # Flags for these reasons never count towards hiding a post: a person who writes that
 # they are struggling must not be silenced by reports; they need a facilitator instead.
 NEVER_AUTO_HIDE = {Flag.Reason.SELF_HARM}
-
-
-def audit_record(
-    *,
-    actor: User | None,
-    action: str,
-    group: SupportGroup | None = None,
-    post: Post | None = None,
-    target_user: User | None = None,
-    rule: Guideline | None = None,
-    reason: str = "",
-    details: dict | None = None,
-) -> AuditLogEntry:
-    """Append one entry to the audit log. Call inside the action's own transaction so the
-    action and its record commit or fail together."""
-    return AuditLogEntry.objects.create(
-        actor=actor,
-        action=action,
-        group=group,
-        post=post,
-        target_user=target_user,
-        rule=rule,
-        reason=reason,
-        details=details or {},
-    )
 
 
 def reporter_weight(reporter: User) -> float:
@@ -99,18 +74,53 @@ def flag_create(*, reporter: User, post: Post, reason: str, note: str = "") -> F
     )
     flag.full_clean()
     flag.save()
+    flag.review_item = _gather_into_review_item(post, group)
+    flag.save(update_fields=["review_item"])
     _hide_if_threshold_reached(post, group)
     return flag
+
+
+# A flag's reason sets how urgent its item is; a person reported as being in crisis comes
+# first (crisis alerts from the detector rank higher still).
+REASON_SEVERITY = {
+    Flag.Reason.SELF_HARM: ReviewItem.Severity.HIGH,
+    Flag.Reason.HARASSMENT: ReviewItem.Severity.ELEVATED,
+    Flag.Reason.PERSONAL_INFO: ReviewItem.Severity.ELEVATED,
+}
+
+
+def _open_flag_score(post: Post, *, exclude_reasons=()) -> tuple[float, int]:
+    """Sum of the open flags' weights, counting each reporter once at their highest."""
+    open_flags = post.flags.filter(state=Flag.State.OPEN).exclude(reason__in=exclude_reasons)
+    weights: dict[int, float] = {}
+    for reporter_id, weight in open_flags.values_list("reporter_id", "weight"):
+        weights[reporter_id] = max(weight, weights.get(reporter_id, 0.0))
+    return round(sum(weights.values()), 3), len(weights)
+
+
+def _gather_into_review_item(post: Post, group: SupportGroup) -> ReviewItem:
+    """All open flags on a post are one queue item, scored by their weights."""
+    reasons = set(post.flags.filter(state=Flag.State.OPEN).values_list("reason", flat=True))
+    severity = max(
+        (REASON_SEVERITY.get(reason, ReviewItem.Severity.LOW) for reason in reasons),
+        default=ReviewItem.Severity.LOW,
+    )
+    score, reporters = _open_flag_score(post)
+    labels = ", ".join(sorted(Flag.Reason(reason).label for reason in reasons))
+    return review_open(
+        kind=ReviewItem.Kind.FLAGGED_POST,
+        group=group,
+        post=post,
+        severity=severity,
+        score=score,
+        reason=f"Flagged by {reporters} member{'s' if reporters != 1 else ''}: {labels}",
+    )
 
 
 def _hide_if_threshold_reached(post: Post, group: SupportGroup) -> None:
     if post.state != Post.State.PUBLISHED:
         return
-    open_flags = post.flags.filter(state=Flag.State.OPEN).exclude(reason__in=NEVER_AUTO_HIDE)
-    weights: dict[int, float] = {}
-    for reporter_id, weight in open_flags.values_list("reporter_id", "weight"):
-        weights[reporter_id] = max(weight, weights.get(reporter_id, 0.0))
-    score = sum(weights.values())
+    score, reporters = _open_flag_score(post, exclude_reasons=NEVER_AUTO_HIDE)
     if score < group.flag_hide_threshold:
         return
     post.state = Post.State.HIDDEN
@@ -123,7 +133,7 @@ def _hide_if_threshold_reached(post: Post, group: SupportGroup) -> None:
         target_user=post.author,
         reason=f"Flag score {score:g} reached the group's threshold of "
         f"{group.flag_hide_threshold}.",
-        details={"score": score, "reporters": len(weights)},
+        details={"score": score, "reporters": reporters},
     )
     notification_send(
         recipient=post.author,
@@ -132,13 +142,3 @@ def _hide_if_threshold_reached(post: Post, group: SupportGroup) -> None:
         "several reports. You don't need to do anything; you'll hear what they decide.",
         url=post.get_absolute_url(),
     )
-
-
-@transaction.atomic
-def guideline_save(*, guideline: Guideline) -> Guideline:
-    """Create or update a rule (admin). Renders its Markdown once, here."""
-    guideline.body_html = render_markdown(guideline.body)
-    guideline.updated_at = timezone.now()
-    guideline.full_clean()
-    guideline.save()
-    return guideline

@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from groups import selectors as group_selectors
 from supportforum.views import attempt
 
-from . import policies, services
-from .forms import FlagForm
+from .. import policies
+from ..forms.flags import FlagForm
+from ..services import flags as services
 
 
 @login_required

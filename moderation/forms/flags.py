@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Flag
+from ..models import Flag
 
 
 class FlagForm(forms.Form):

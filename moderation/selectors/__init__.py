@@ -1,0 +1,1 @@
+"""Reads shaped for moderation pages, one module per area; each takes the viewer."""

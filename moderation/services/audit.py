@@ -1,0 +1,31 @@
+"""The append-only audit log: every moderation action writes one entry."""
+
+from accounts.models import User
+from groups.models import Post, SupportGroup
+
+from ..models import AuditLogEntry, Guideline
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    group: SupportGroup | None = None,
+    post: Post | None = None,
+    target_user: User | None = None,
+    rule: Guideline | None = None,
+    reason: str = "",
+    details: dict | None = None,
+) -> AuditLogEntry:
+    """Append one entry to the audit log. Call inside the action's own transaction so the
+    action and its record commit or fail together."""
+    return AuditLogEntry.objects.create(
+        actor=actor,
+        action=action,
+        group=group,
+        post=post,
+        target_user=target_user,
+        rule=rule,
+        reason=reason,
+        details=details or {},
+    )
