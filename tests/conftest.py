@@ -4,7 +4,7 @@ import pytest
 
 from groups.models import Membership
 
-from .factories import GroupFactory, MembershipFactory, UserFactory
+from .factories import GroupFactory, MembershipFactory, UserFactory, give_totp
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +60,19 @@ def admin_user(db):
 @pytest.fixture
 def outsider(db):
     return UserFactory(handle="passer_by")
+
+
+@pytest.fixture
+def mod_client(client, facilitator):
+    """A client signed in as the group's facilitator, with TOTP set up (moderation pages
+    require it)."""
+    give_totp(facilitator)
+    client.force_login(facilitator)
+    return client
+
+
+@pytest.fixture
+def admin_client_mfa(client, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    return client

@@ -74,3 +74,21 @@ def make_rule(
     from moderation.services.guidelines import guideline_save
 
     return guideline_save(guideline=Guideline(group=group, number=number, title=title, body=body))
+
+
+def give_totp(user) -> str:
+    """Set up TOTP two-factor authentication for ``user`` as allauth.mfa stores it, and
+    return the base32 secret (to generate codes in browser tests)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
