@@ -12,7 +12,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install install-dev system-packages demo test test-embedded lint
+.PHONY: help uv install install-dev system-packages demo test test-embedded lint bench
 
 help:
 	@echo "make demo   install, migrate, seed the demo community and serve http://$(HOST):$(PORT)"
@@ -57,3 +57,11 @@ test: install-dev system-packages lint
 # The embedded default (SQLite, in-memory layer, eager Celery) that `make demo` uses.
 test-embedded: install-dev
 	env -u DATABASE_URL -u REDIS_URL SQLITE_PATH=:memory: $(UV) run --frozen pytest -m embedded -q -p no:cacheprovider
+
+# Benchmarks (not tests): every bench/bench_*.py, on the embedded default; each script
+# uses a throw-away SQLite file and prints its own figures.
+bench: install-dev
+	@for script in bench/bench_*.py; do \
+	  echo "== $$script"; \
+	  env -u DATABASE_URL -u REDIS_URL $(UV) run --frozen python "$$script" || exit 1; \
+	done

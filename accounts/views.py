@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from groups import selectors as group_selectors
+from moderation import policies as moderation_policies
 
 from . import selectors, services
 from .forms import NotificationReadForm, ProfileForm
@@ -28,7 +29,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 def member_card(request: HttpRequest, handle: str) -> HttpResponse:
     card = group_selectors.member_card(request.user, handle)
-    return render(request, "accounts/member_card.html", {"card": card})
+    moderator = moderation_policies.is_moderator(request.user)
+    return render(request, "accounts/member_card.html", {"card": card, "moderator": moderator})
 
 
 @login_required

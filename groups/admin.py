@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from moderation.models import Guideline
-from moderation.services.guidelines import guideline_save
+from moderation.services.guidelines import guideline_delete, guideline_save
 
 from . import services
 from .models import Invitation, Membership, Post, PostRevision, Reaction, SupportGroup, Thread
@@ -63,9 +63,9 @@ class SupportGroupAdmin(admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
             return
         for rule in formset.save(commit=False):
-            guideline_save(guideline=rule)
+            guideline_save(guideline=rule, actor=request.user)
         for rule in formset.deleted_objects:
-            rule.delete()
+            guideline_delete(guideline=rule, actor=request.user)
 
 
 @admin.register(Membership)

@@ -61,6 +61,63 @@ def has_verified_email(user: AnyUser) -> bool:
     return user.__dict__["_haven_verified"]
 
 
+def sanctions_in_force(user: AnyUser) -> list:
+    """The viewer's mutes, suspensions and bans in force now, plus formal warnings not
+    yet acknowledged (memoised: one query a request)."""
+    if not user.is_authenticated:
+        return []
+    if "_haven_sanctions" not in user.__dict__:
+        from moderation.models import Sanction
+
+        now = timezone.now()
+        in_force = Sanction.objects.in_force(now) | Sanction.objects.filter(
+            kind=Sanction.Kind.WARNING, acknowledged_at__isnull=True, revoked_at__isnull=True
+        )
+        user.__dict__["_haven_sanctions"] = list(
+            in_force.filter(user=user).select_related("rule", "group").order_by("-ends_at")
+        )
+    return user.__dict__["_haven_sanctions"]
+
+
+def sanction_refusal(user: AnyUser, group: SupportGroup | None) -> str | None:
+    """Why a sanction stops the viewer posting (in ``group``), with the rule and until
+    when, or None. Site-wide sanctions apply in every group."""
+    from moderation.models import Sanction
+
+    for sanction in sanctions_in_force(user):
+        rule = f"rule {sanction.rule.number}, “{sanction.rule.title}”"
+        if sanction.kind == Sanction.Kind.BAN:
+            return f"Your account is banned from posting on Haven because of {rule}."
+        if sanction.kind == Sanction.Kind.SUSPENSION:
+            return (
+                f"Your account is suspended until {_when(sanction.ends_at)} because of {rule}. "
+                "You can still read."
+            )
+        if (
+            sanction.kind == Sanction.Kind.MUTE
+            and group is not None
+            and (sanction.group_id == group.pk)
+        ):
+            return (
+                f"A facilitator has paused your posting in {group.name} until "
+                f"{_when(sanction.ends_at)} because of {rule}."
+            )
+    for sanction in sanctions_in_force(user):
+        if sanction.kind == Sanction.Kind.WARNING:
+            return (
+                "A facilitator sent you a formal warning. Please read and acknowledge it on "
+                "your “Account standing” page before posting again."
+            )
+    return None
+
+
+def _when(moment) -> str:
+    if moment is None:
+        return "a facilitator lifts it"
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y, %H:%M} ({timeuntil(moment)} from now)"
+
+
 def is_admin(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
@@ -146,6 +203,9 @@ def posting_refusal(user: AnyUser, group: SupportGroup) -> str | None:
         if is_pending(user, group):
             return "You can post once a facilitator has approved your request to join."
         return "Join this group to post in it."
+    refusal = sanction_refusal(user, group)
+    if refusal:
+        return refusal
     if moderator:
         return None
     if group.min_account_age_hours:
@@ -188,9 +248,16 @@ def can_reply(user: AnyUser, thread: Thread) -> bool:
     return reply_refusal(user, thread) is None
 
 
+def lock_notice(thread: Thread) -> str:
+    """Who locked the thread and why, in the words members see."""
+    who = thread.locked_by.handle if thread.locked_by_id and thread.locked_by else "A facilitator"
+    notice = f"{who} locked this thread, so it takes no new replies."
+    return f"{notice} Reason: {thread.lock_reason}" if thread.lock_reason else notice
+
+
 def reply_refusal(user: AnyUser, thread: Thread) -> str | None:
     if thread.is_locked and not can_moderate_group(user, thread.group):
-        return "This thread is locked, so it cannot take new replies."
+        return lock_notice(thread)
     return posting_refusal(user, thread.group)
 
 
@@ -317,6 +384,7 @@ def check_view_revisions(user: AnyUser, post: Post) -> None:
 def can_react(user: AnyUser, post: Post) -> bool:
     return (
         user.is_authenticated
+        and sanction_refusal(user, post.thread.group) is None
         and post.author_id != user.pk
         and post.state == Post.State.PUBLISHED
         and not post.is_deleted

@@ -1,7 +1,7 @@
 """Reads shaped for pages. Each takes the viewer, applies visibility through
 ``policies`` and costs a fixed number of queries whatever the amount of content."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from moderation import policies as moderation_policies
+from moderation.models import FacilitatorNote, Resource
 
 from . import policies
 from .models import (
@@ -146,6 +147,16 @@ class PostView:
     can_approve: bool
     can_flag: bool
     can_view_history: bool
+    can_add_note: bool = False
+    facilitator_notes: list["NoteView"] = field(default_factory=list)
+
+
+@dataclass
+class NoteView:
+    """A facilitator note as readers see it: the linked resource only while it is vetted."""
+
+    note: FacilitatorNote
+    resource: Resource | None
 
 
 @dataclass
@@ -161,7 +172,9 @@ class ThreadPage:
 
 
 def thread_for(viewer: User, thread_id: int) -> Thread:
-    thread = get_object_or_404(Thread.objects.select_related("group", "author"), pk=thread_id)
+    thread = get_object_or_404(
+        Thread.objects.select_related("group", "author", "locked_by"), pk=thread_id
+    )
     policies.check_read_group(viewer, thread.group)
     if not thread.is_published and not (
         policies.can_moderate_group(viewer, thread.group)
@@ -198,8 +211,8 @@ def _placeholder(post: Post) -> str:
 def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> ThreadPage:
     """One page of a thread in tree order, nested to HAVEN_MAX_NESTING_DEPTH, with
     reactions, unread markers and what the viewer may do. A fixed number of queries:
-    membership, e-mail check, read state, count, posts, the viewer's reactions and the
-    authors' facilitator roles."""
+    membership, e-mail check, read state, count, posts, the viewer's reactions, the
+    authors' facilitator roles and the facilitator notes under posts the viewer can read."""
     group = thread.group
     moderator = policies.can_moderate_group(viewer, group)
     refusal = policies.reply_refusal(viewer, thread)
@@ -243,6 +256,16 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
         if author_ids
         else set()
     )
+    readable = [p.pk for p in rows if policies.can_read_post_body(viewer, p, moderator=moderator)]
+    notes: dict[int, list[NoteView]] = {}
+    if readable:
+        for note in FacilitatorNote.objects.filter(post_id__in=readable).select_related(
+            "author", "resource"
+        ):
+            vetted = note.resource_id and note.resource.state == Resource.State.VETTED
+            notes.setdefault(note.post_id, []).append(
+                NoteView(note, note.resource if vetted else None)
+            )
     on_page = set(ids)
     max_depth = settings.HAVEN_MAX_NESTING_DEPTH
     views = []
@@ -288,6 +311,8 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
                 can_approve=moderator and post.state == Post.State.PENDING,
                 can_flag=moderation_policies.can_flag(viewer, post),
                 can_view_history=post.edited_at is not None and (own or moderator),
+                can_add_note=moderator and post.state != Post.State.REMOVED and not post.is_deleted,
+                facilitator_notes=notes.get(post.pk, []) if show_body else [],
             )
         )
     return ThreadPage(

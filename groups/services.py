@@ -8,13 +8,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import Notification, User
 from accounts.services import notification_send
 from moderation.models import ReviewItem
-from moderation.services.audit import audit_record
+from moderation.services.audit import audit_post_action, audit_record
 from moderation.services.queue import review_open, review_resolve_for
+from moderation.services.words import review_watched_words, screen_post
 
 from . import policies, realtime
 from .models import (
@@ -206,13 +208,17 @@ def _insert_post(
     content_warning: str,
     anonymous: bool,
     is_opening: bool,
+    holds: list[str],
+    flags: list[str],
 ) -> Post:
+    """Save a post screened by ``screen_post``: a watched word to hold (``holds``) or the
+    group's posting policy makes it wait for a facilitator; a flag (``flags``) publishes
+    it and puts it in the review queue."""
     group = thread.group
     if anonymous and not policies.can_post_anonymously(author, group):
         raise PermissionDenied("This group does not allow anonymous posts.")
-    state = (
-        Post.State.PENDING if policies.post_needs_approval(author, group) else Post.State.PUBLISHED
-    )
+    by_policy = policies.post_needs_approval(author, group)
+    state = Post.State.PENDING if holds or by_policy else Post.State.PUBLISHED
     parent = reply_to
     if parent is not None and parent.depth + 1 >= MAX_TREE_DEPTH:
         parent = parent.parent  # past the deepest level a reply becomes its target's sibling
@@ -237,20 +243,46 @@ def _insert_post(
     Post.objects.filter(pk=post.pk).update(path=post.path)
     if state == Post.State.PUBLISHED:
         _count_published(post)
+        if flags:
+            review_watched_words(kind=ReviewItem.Kind.FLAGGED_POST, post=post, reasons=flags)
     else:
+        policy = ["The group's posting policy holds this member's posts for approval."]
         review_open(
             kind=ReviewItem.Kind.PENDING_POST,
             group=group,
             post=post,
             severity=ReviewItem.Severity.LOW,
-            reason="The group's posting policy holds this member's posts for approval.",
+            reason="; ".join(holds + flags + (policy if by_policy else [])),
         )
     return post
 
 
+def _review_edit(*, post: Post, holds: list[str], flags: list[str], was_published: bool) -> None:
+    """An edit brought in watched words. A hold takes a published post back to awaiting
+    approval (and off the thread's reply count until ``post_approve`` counts it again);
+    otherwise the words join the post's pending item, or its flagged item."""
+    reasons = [f"{reason} (in an edit)" for reason in holds + flags]
+    if holds and was_published:
+        if not post.is_opening:
+            Thread.objects.filter(pk=post.thread_id, reply_count__gt=0).update(
+                reply_count=F("reply_count") - 1
+            )
+        kind = ReviewItem.Kind.PENDING_POST
+    elif post.state == Post.State.PENDING:
+        kind = ReviewItem.Kind.PENDING_POST
+    else:
+        kind = ReviewItem.Kind.FLAGGED_POST
+    review_watched_words(kind=kind, post=post, reasons=reasons)
+
+
 def _count_published(post: Post) -> None:
-    """Keep the thread's denormalised counters in step with a newly published post."""
-    updates = {"last_post_id": post.pk, "last_activity_at": post.created_at}
+    """Keep the thread's denormalised counters in step with a newly published post. The
+    newest post and activity time only move forward (a post approved late, or approved
+    again after an edit held it, is older than what followed it)."""
+    updates = {
+        "last_post_id": Greatest(F("last_post_id"), post.pk),
+        "last_activity_at": Greatest(F("last_activity_at"), post.created_at),
+    }
     if post.is_opening:
         updates["is_published"] = True
     else:
@@ -271,6 +303,10 @@ def _notify_reply(post: Post) -> None:
         return
     if not policies.can_read_group(recipient, thread.group):
         return
+    url = post.get_absolute_url()
+    told = Notification.objects.filter(recipient=recipient, kind=Notification.Kind.REPLY, url=url)
+    if post.edited_at is not None and told.exists():
+        return  # published before an edit held it: they heard of this reply then
     who = (
         "An anonymous member"
         if post.is_anonymous
@@ -280,7 +316,7 @@ def _notify_reply(post: Post) -> None:
         recipient=recipient,
         kind=Notification.Kind.REPLY,
         message=f"{who} replied to you in “{thread.title}”.",
-        url=post.get_absolute_url(),
+        url=url,
     )
 
 
@@ -300,6 +336,10 @@ def thread_create(
     title = _clean_text(title, field="title", label="title", limit=MAX_TITLE)
     body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
+    texts, holds, flags = screen_post(
+        author=author, group=group, title=title, body=body, content_warning=content_warning
+    )
+    title, body, content_warning = texts["title"], texts["body"], texts["content_warning"]
     now = timezone.now()
     thread = Thread(
         group=group,
@@ -319,6 +359,8 @@ def thread_create(
         content_warning=content_warning,
         anonymous=anonymous,
         is_opening=True,
+        holds=holds,
+        flags=flags,
     )
     thread.refresh_from_db()
     return thread
@@ -340,24 +382,37 @@ def post_create(
     policies.check_reply(author, thread, reply_to)
     body = _clean_text(body, field="body", label="reply", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
+    texts, holds, flags = screen_post(
+        author=author, group=thread.group, body=body, content_warning=content_warning
+    )
     return _insert_post(
         author=author,
         thread=thread,
-        body=body,
+        body=texts["body"],
         reply_to=reply_to,
-        content_warning=content_warning,
+        content_warning=texts["content_warning"],
         anonymous=anonymous,
         is_opening=False,
+        holds=holds,
+        flags=flags,
     )
 
 
 @transaction.atomic
 def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> Post:
-    """Edit a post, keeping the previous version in its revision history."""
+    """Edit a post, keeping the previous version in its revision history. The new text is
+    screened as a new post is: a watched word to hold takes a published post back to
+    awaiting approval, one to flag puts it in the review queue."""
     post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
     policies.check_edit_post(editor, post)
     body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
+    if body == post.body and content_warning == post.content_warning:
+        return post
+    texts, holds, flags = screen_post(
+        author=editor, group=post.thread.group, body=body, content_warning=content_warning
+    )
+    body, content_warning = texts["body"], texts["content_warning"]
     if body == post.body and content_warning == post.content_warning:
         return post
     PostRevision.objects.create(
@@ -371,7 +426,12 @@ def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> P
     post.body_html = render_markdown(body)
     post.content_warning = content_warning
     post.edited_at = timezone.now()
-    post.save(update_fields=["body", "body_html", "content_warning", "edited_at"])
+    was_published = post.state == Post.State.PUBLISHED
+    if holds and was_published:
+        post.state = Post.State.PENDING
+    post.save(update_fields=["body", "body_html", "content_warning", "edited_at", "state"])
+    if holds or flags:
+        _review_edit(post=post, holds=holds, flags=flags, was_published=was_published)
     realtime.publish_post_on_commit(post, event="post.edited")
     return post
 
@@ -404,12 +464,10 @@ def post_approve(*, actor: User, post: Post) -> Post:
     review_resolve_for(
         actor=actor, post=post, kinds=[ReviewItem.Kind.PENDING_POST], resolution="approved"
     )
-    audit_record(
+    audit_post_action(
         actor=actor,
         action="post.approve",
-        group=post.thread.group,
         post=post,
-        target_user=post.author,
     )
     notification_send(
         recipient=post.author,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from moderation.selectors.guidelines import group_rules
+from moderation.selectors.resources import pinned_resources
 from supportforum.views import attempt
 
 from . import policies, selectors, services
@@ -42,6 +43,8 @@ def group_detail(request: HttpRequest, slug: str, unanswered: bool = False) -> H
         context["page"], context["rows"] = selectors.group_page(
             request.user, group, page=request.GET.get("page"), unanswered=unanswered
         )
+        context["pinned_resources"] = pinned_resources(group=group)
+        context["can_pin_resources"] = policies.can_moderate_group(request.user, group)
     response = render(request, "groups/group_detail.html", context)
     response.haven_noindex = group.is_private or group.visibility == group.Visibility.UNLISTED
     return response
@@ -177,7 +180,8 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
     thread = selectors.thread_for(request.user, thread_id)
     view = selectors.thread_page(request.user, thread, page=request.GET.get("page"))
     form = ReplyForm(allow_anonymous=view.anonymous_allowed)
-    response = render(request, "groups/thread_detail.html", {"view": view, "form": form})
+    context = {"view": view, "form": form, "pinned_resources": pinned_resources(thread=thread)}
+    response = render(request, "groups/thread_detail.html", context)
     if view.posts:
         services.thread_mark_read(
             user=request.user, thread=thread, up_to_post_id=max(p.post.pk for p in view.posts)
@@ -236,6 +240,13 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         edited = attempt(
             form, lambda: services.post_edit(editor=request.user, post=post, **form.cleaned_data)
         )
+        if edited is not None and edited.state == Post.State.PENDING:
+            messages.info(
+                request,
+                "Your changes are saved. A facilitator will look at the post before it "
+                "shows again; you can still see it.",
+            )
+            return redirect(post)
         if edited is not None:
             messages.success(request, "Your changes are saved.")
             return redirect(post)

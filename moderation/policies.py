@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
 from groups import policies as group_policies
-from groups.models import Membership, Post
+from groups.models import Membership, Post, SupportGroup
 
 from .models import ReviewItem
 
@@ -82,3 +82,22 @@ def check_review(user: User, item: ReviewItem) -> None:
 def check_moderate_post(user: User, post: Post) -> None:
     if not can_moderate_in(user, post.thread.group_id):
         raise group_policies.Hidden("No such post.")
+
+
+def check_moderate_in(user: User, group_id: int | None) -> None:
+    """Moderation pages about another group's things do not exist for a facilitator (404),
+    so they learn nothing about groups they don't look after."""
+    if not can_moderate_in(user, group_id):
+        raise group_policies.Hidden("No such page.")
+
+
+def can_edit_rules(user: User, group: SupportGroup | None) -> bool:
+    """Admins edit the site's rules and every group's; facilitators their group's."""
+    if group is None:
+        return group_policies.is_admin(user)
+    return group_policies.can_moderate_group(user, group)
+
+
+def check_edit_rules(user: User, group: SupportGroup | None) -> None:
+    if not can_edit_rules(user, group):
+        raise group_policies.Hidden("No such page.")

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.notifications",
+                "moderation.context_processors.review_nav",
             ],
         },
     },
@@ -175,7 +176,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Vetted resources past their review-by date return to the review queue (idempotent).
+    "moderation.resources_review_stale": {
+        "task": "moderation.resources_review_stale",
+        "schedule": 24 * 60 * 60,
+    },
+    # Facilitators hear about review items that waited too long (idempotent, once per item).
+    "moderation.review_remind_overdue": {
+        "task": "moderation.review_remind_overdue",
+        "schedule": 5 * 60,
+    },
+}
 
 # --- Accounts (django-allauth) ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

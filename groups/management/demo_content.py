@@ -2842,3 +2842,70 @@ JOIN_REQUEST_ANSWERS = [
         "where I don't have to explain that part of myself before talking about the rest."
     ),
 ]
+
+# A brand-new account that only posts advertising, for the one-step spam removal.
+SPAM_POSTS = [
+    (
+        "Cure anxiety in 3 days!!!",
+        "Doctors hate this: our herbal drops cure anxiety and depression for good. "
+        "Order now at calm-drops-shop.example and get 50% off.",
+    ),
+    (
+        "Feeling low? Try this",
+        "No more therapy needed. Visit calm-drops-shop.example for the miracle cure.",
+    ),
+]
+
+# The resource library: hotlines first. URLs are the services' public addresses.
+RESOURCES = [
+    {
+        "title": "Samaritans",
+        "url": "https://www.samaritans.org/",
+        "description": "Free, 24/7 listening support by phone (116 123) or e-mail, for "
+        "anyone who is struggling to cope.",
+        "kind": "hotline",
+        "region": "GB",
+        "pin_to": ["low-mood-depression", "anxiety-panic"],
+    },
+    {
+        "title": "988 Suicide & Crisis Lifeline",
+        "url": "https://988lifeline.org/",
+        "description": "Call or text 988 in the United States, any time, for free and "
+        "confidential support.",
+        "kind": "hotline",
+        "region": "US",
+        "pin_to": ["low-mood-depression"],
+    },
+    {
+        "title": "NHS: Panic disorder",
+        "url": "https://www.nhs.uk/mental-health/conditions/panic-disorder/",
+        "description": "What panic attacks are, self-help that works, and when to see a GP.",
+        "kind": "article",
+        "region": "GB",
+        "pin_to": ["anxiety-panic"],
+    },
+    {
+        "title": "Cruse Bereavement Support",
+        "url": "https://www.cruse.org.uk/",
+        "description": "Support after someone dies: a helpline, local groups and guides.",
+        "kind": "service",
+        "region": "GB",
+        "pin_to": ["grief-loss"],
+    },
+    {
+        "title": "Carers UK: Looking after your own wellbeing",
+        "url": "https://www.carersuk.org/help-and-advice/your-health-and-wellbeing/",
+        "description": "Practical advice for carers on rest, support and their own health.",
+        "kind": "article",
+        "region": "GB",
+        "stale": True,
+    },
+]
+
+SUGGESTED_RESOURCE = {
+    "title": "Headspace breathing exercise",
+    "url": "https://www.headspace.com/meditation/breathing-exercises",
+    "description": "A short guided breathing exercise that helped me during panic attacks.",
+    "kind": "tool",
+    "region": "",
+}

@@ -13,3 +13,9 @@ def membership_of(context: template.Context, group: SupportGroup) -> Membership 
     selector already asked)."""
     user: User = context["request"].user
     return policies.membership_for(user, group)
+
+
+@register.filter
+def has_sanctions(user: User) -> bool:
+    """Warnings to acknowledge or sanctions in force (memoised: asked by posting checks)."""
+    return bool(policies.sanctions_in_force(user))

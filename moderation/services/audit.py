@@ -29,3 +29,15 @@ def audit_record(
         reason=reason,
         details=details or {},
     )
+
+
+def audit_post_action(*, actor: User | None, action: str, post: Post, **extra) -> AuditLogEntry:
+    """An entry about a post: its group and its author are the entry's group and target."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        group=post.thread.group,
+        post=post,
+        target_user=post.author,
+        **extra,
+    )

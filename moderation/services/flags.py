@@ -14,7 +14,8 @@ from groups.models import Post, SupportGroup
 
 from .. import policies
 from ..models import Flag, ReviewItem
-from .audit import audit_record
+from .audit import audit_post_action
+from .posts import post_set_state
 from .queue import review_open
 
 DAILY_FLAG_LIMIT = 20
@@ -123,14 +124,11 @@ def _hide_if_threshold_reached(post: Post, group: SupportGroup) -> None:
     score, reporters = _open_flag_score(post, exclude_reasons=NEVER_AUTO_HIDE)
     if score < group.flag_hide_threshold:
         return
-    post.state = Post.State.HIDDEN
-    post.save(update_fields=["state"])
-    audit_record(
+    post_set_state(post, Post.State.HIDDEN)
+    audit_post_action(
         actor=None,
         action="post.auto_hide",
-        group=group,
         post=post,
-        target_user=post.author,
         reason=f"Flag score {score:g} reached the group's threshold of "
         f"{group.flag_hide_threshold}.",
         details={"score": score, "reporters": reporters},

@@ -13,21 +13,29 @@ from ..services import flags as services
 
 @login_required
 def flag_create(request: HttpRequest, post_id: int) -> HttpResponse:
+    """The flag dialog: a page of its own without JavaScript; with htmx, a form that opens
+    under the post and answers in place."""
     post = group_selectors.post_for(request.user, post_id)
     form = FlagForm(request.POST or None)
+    thanks = False
     if request.method == "POST" and form.is_valid():
         flag = attempt(
             form,
             lambda: services.flag_create(reporter=request.user, post=post, **form.cleaned_data),
         )
-        if flag is not None:
+        thanks = flag is not None
+        if thanks and not request.htmx:
             messages.success(
                 request,
                 "Thank you. A facilitator will look at this post. "
                 "The author won't know it was you.",
             )
             return redirect(post)
-    refusal = policies.flag_refusal(request.user, post)
-    return render(
-        request, "moderation/flag_form.html", {"post": post, "form": form, "refusal": refusal}
-    )
+    context = {
+        "post": post,
+        "form": form,
+        "thanks": thanks,
+        "refusal": None if thanks else policies.flag_refusal(request.user, post),
+    }
+    template = "moderation/_flag_form.html" if request.htmx else "moderation/flag_form.html"
+    return render(request, template, context)

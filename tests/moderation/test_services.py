@@ -10,6 +10,7 @@ from groups import services as group_services
 from groups.models import Post
 from moderation.models import AuditLogEntry, Flag
 from moderation.services import flags as services
+from moderation.services.audit import audit_record
 from tests.factories import MembershipFactory, UserFactory, make_thread
 
 pytestmark = pytest.mark.django_db
@@ -159,10 +160,32 @@ def test_flag_unknown_reason_refused(post, other_member) -> None:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 def test_audit_log_refuses_update_and_delete_at_the_database(post) -> None:
-    entry = services.audit_record(actor=None, action="test.entry", post=post, reason="kept")
+    entry = audit_record(actor=None, action="test.entry", post=post, reason="kept")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditLogEntry.objects.filter(pk=entry.pk).update(reason="rewritten")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditLogEntry.objects.filter(pk=entry.pk).delete()
     entry.refresh_from_db()
     assert entry.reason == "kept"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_audit_log_refuses_repointing_an_entry(post, member, other_member) -> None:
+    entry = audit_record(actor=member, action="test.entry", post=post)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditLogEntry.objects.filter(pk=entry.pk).update(actor=other_member)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditLogEntry.objects.filter(pk=entry.pk).update(details={"forged": True})
+    entry.refresh_from_db()
+    assert entry.actor == member
+
+
+def test_deleting_a_member_clears_their_audit_references_but_keeps_entries(
+    post, other_member
+) -> None:
+    entry = audit_record(
+        actor=other_member, action="test.entry", target_user=other_member, reason="kept"
+    )
+    other_member.delete()
+    entry.refresh_from_db()
+    assert (entry.actor, entry.target_user, entry.reason) == (None, None, "kept")

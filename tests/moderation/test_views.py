@@ -46,3 +46,19 @@ def test_hidden_post_shows_placeholder_to_members(client, group, member, facilit
     client.logout()
     html = client.get(post.thread.get_absolute_url()).content.decode()
     assert "hidden while a facilitator reviews it" in html and "the original words" not in html
+
+
+def test_flag_dialog_with_htmx_answers_in_place(client, group, member, other_member) -> None:
+    post = make_thread(author=member, group=group).posts.get()
+    client.force_login(other_member)
+    url = reverse("moderation:flag_create", args=[post.pk])
+    thread_page = client.get(post.thread.get_absolute_url()).content.decode()
+    assert f'hx-get="{url}"' in thread_page and f'id="flag-slot-{post.pk}"' in thread_page
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and f'hx-post="{url}"' in fragment
+    invalid = client.post(url, {"note": "x"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Please choose a reason." in invalid and "<html" not in invalid
+    done = client.post(url, {"reason": "spam"}, headers={"HX-Request": "true"})
+    assert done.status_code == 200
+    assert "A facilitator will look at this post" in done.content.decode()
+    assert Flag.objects.get().reporter == other_member

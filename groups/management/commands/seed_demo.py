@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
@@ -17,14 +19,18 @@ from accounts.models import User
 from groups import services
 from groups.management import demo_content as content
 from groups.models import Membership, Post, Reaction, SupportGroup, Thread
-from moderation.models import Guideline
+from moderation.models import Guideline, Resource, Sanction
 from moderation.services import flags as moderation_services
+from moderation.services import resources as resource_services
+from moderation.services import sanctions as sanction_services
 from moderation.services.guidelines import guideline_save
 
 RULE_LINE = re.compile(r"^(?P<number>\d+)\. \*\*(?P<title>[^*]+)\*\*(?P<body>.*)$")
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed for people trying the demo
 DEMO_DOMAIN = "haven.example"
+# Public on purpose: the demo's staff accounts use it as their authenticator secret.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPHAVENDEMOSECRETA"  # noqa: S105
 MEMBER_EMAIL = f"member@{DEMO_DOMAIN}"
 FACILITATOR_EMAIL = f"facilitator@{DEMO_DOMAIN}"
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
@@ -61,6 +67,7 @@ class Command(BaseCommand):
             created += self._thread(groups[slug], spec, people)
         with transaction.atomic():
             self._extras(groups, people)
+            self._moderation(groups, people)
         if not quiet:
             self._print_logins(created)
 
@@ -280,6 +287,17 @@ class Command(BaseCommand):
                 post = self._publish(post, facilitator)
                 if spec is content.FLAGGED_POST:
                     self._flag(post, members[12:14])
+                if spec is content.CRISIS_POST:
+                    # A worried member's report puts it at the top of the queue (the crisis
+                    # detector will raise its own alert too).
+                    reporter = members[15]
+                    Membership.objects.get_or_create(user=reporter, group=post.thread.group)
+                    moderation_services.flag_create(
+                        reporter=reporter,
+                        post=post,
+                        reason="self_harm",
+                        note="I'm worried about them, they sound really low.",
+                    )
         pending = content.PENDING_POST
         group = groups[pending["group"]]
         newcomer = people["newcomer"]
@@ -304,12 +322,8 @@ class Command(BaseCommand):
                     group__slug=slug, status=Membership.Status.PENDING, entry_answer=answer
                 ).exists()
             ):
-                Membership.objects.create(
-                    user=applicant,
-                    group=groups[slug],
-                    status=Membership.Status.PENDING,
-                    entry_answer=answer,
-                    guidelines_accepted_at=self.now,
+                services.group_join(
+                    user=applicant, group=groups[slug], accept_guidelines=True, entry_answer=answer
                 )
 
     def _flag(self, post: Post, reporters: list[User]) -> None:
@@ -319,6 +333,67 @@ class Command(BaseCommand):
             moderation_services.flag_create(
                 reporter=reporter, post=post, reason="misinformation", note=note
             )
+
+    def _moderation(self, groups: dict[str, SupportGroup], people: dict[str, Any]) -> None:
+        """Two-factor for the demo staff (moderation pages need it; the secret is public:
+        demo only), a member with a past warning, a brand-new spam account, and vetted,
+        suggested and stale resources."""
+        for user in (people["facilitators"][content.FACILITATORS[0]["handle"]], people["admin"]):
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+        anxiety = groups["anxiety-panic"]
+        _, facilitator = self._group_people(anxiety)
+        warned = people["members"][9]
+        Membership.objects.get_or_create(user=warned, group=anxiety)
+        if not Sanction.objects.filter(user=warned).exists():
+            sanction = sanction_services.sanction_apply(
+                actor=facilitator,
+                member=warned,
+                kind=Sanction.Kind.WARNING,
+                rule=Guideline.objects.get(group__isnull=True, number=1),
+                group=anxiety,
+                message="Your reply to a newer member came across as mocking. Please remember "
+                "everyone here is having a hard time.",
+            )
+            sanction_services.warning_acknowledge(user=warned, sanction=sanction)
+        spammer = self._user(email=f"deals4u@{DEMO_DOMAIN}", handle="deals4u", bio="")
+        User.objects.filter(pk=spammer.pk).update(date_joined=self.now - timedelta(hours=3))
+        spammer.refresh_from_db()
+        Membership.objects.get_or_create(user=spammer, group=anxiety)
+        if not Post.objects.filter(author=spammer).exists():
+            for title, body in content.SPAM_POSTS:
+                thread = services.thread_create(
+                    author=spammer, group=anxiety, title=title, body=body
+                )
+                reporter = people["members"][2]
+                Membership.objects.get_or_create(user=reporter, group=anxiety)
+                moderation_services.flag_create(
+                    reporter=reporter, post=thread.posts.get(), reason="spam"
+                )
+        self._resources(groups, people, facilitator)
+
+    def _resources(self, groups, people, facilitator: User) -> None:
+        if Resource.objects.exists():
+            return
+        admin = people["admin"]
+        today = self.now.date()
+        for spec in content.RESOURCES:
+            resource = resource_services.resource_create(
+                actor=admin,
+                title=spec["title"],
+                url=spec["url"],
+                description=spec["description"],
+                kind=spec["kind"],
+                region=spec["region"],
+            )
+            for slug in spec.get("pin_to", []):
+                resource_services.resource_pin(actor=admin, resource=resource, group=groups[slug])
+            if spec.get("stale"):
+                Resource.objects.filter(pk=resource.pk).update(review_by=today - timedelta(days=3))
+        resource_services.resource_suggest(
+            suggester=people["members"][0], **content.SUGGESTED_RESOURCE
+        )
+        resource_services.resources_review_stale(today=today)
 
     def _print_logins(self, created: int) -> None:
         threads = Thread.objects.count()
@@ -336,6 +411,11 @@ class Command(BaseCommand):
             f"  facilitator  {FACILITATOR_EMAIL:32} handle {content.FACILITATORS[0]['handle']}"
         )
         self.stdout.write(f"  admin        {ADMIN_EMAIL:32} handle {ADMIN_HANDLE}")
+        self.stdout.write(
+            "  The facilitator and admin sign in with a second factor (moderation needs it):\n"
+            f"  add the demo secret {DEMO_TOTP_SECRET} to an authenticator app, or print the "
+            "current code with\n  `uv run python manage.py demo_code facilitator@haven.example`."
+        )
         self.stdout.write(
             f"  new member   {NEWCOMER_HANDLE + '@' + DEMO_DOMAIN:32} (first post awaits approval)"
         )
