@@ -54,9 +54,7 @@ class SupportGroupAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request, obj: SupportGroup, form, change: bool) -> None:
-        if "slow_mode_seconds" in form.changed_data:
-            obj.slow_mode_set_by = request.user
-        services.group_save(group=obj)
+        services.group_save(group=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change: bool) -> None:
         if formset.model is not Guideline:

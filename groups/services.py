@@ -42,10 +42,26 @@ def _forget_memberships(user: User) -> None:
 
 
 @transaction.atomic
-def group_save(*, group: SupportGroup) -> SupportGroup:
-    """Create or update a group (admin). Its rules are ``moderation.Guideline`` rows."""
+def group_save(*, group: SupportGroup, actor: User | None = None) -> SupportGroup:
+    """Create or update a group (admin). Its rules are ``moderation.Guideline`` rows.
+    A change of slow mode records who set it and is audited with its reason."""
+    before = SupportGroup.objects.filter(pk=group.pk).values("slow_mode_seconds").first()
+    changed = before is not None and before["slow_mode_seconds"] != group.slow_mode_seconds
+    if changed and actor is not None:
+        group.slow_mode_set_by = actor
     group.full_clean()
     group.save()
+    if changed:
+        audit_record(
+            actor=actor,
+            action="group.slow_mode",
+            group=group,
+            reason=group.slow_mode_reason,
+            details={
+                "was_seconds": before["slow_mode_seconds"],
+                "now_seconds": group.slow_mode_seconds,
+            },
+        )
     return group
 
 

@@ -105,3 +105,22 @@ def test_docker_compose_file_is_valid() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_slow_mode_change_records_who_and_is_audited(admin_user) -> None:
+    from groups import services
+    from moderation.models import AuditLogEntry
+    from tests.factories import GroupFactory
+
+    group = GroupFactory()
+    group.slow_mode_seconds = 120
+    group.slow_mode_reason = "A heated thread tonight"
+    services.group_save(group=group, actor=admin_user)
+    group.refresh_from_db()
+    assert group.slow_mode_set_by == admin_user
+    entry = AuditLogEntry.objects.get(action="group.slow_mode")
+    assert (entry.actor, entry.group, entry.reason) == (admin_user, group, group.slow_mode_reason)
+    assert entry.details == {"was_seconds": 0, "now_seconds": 120}
+    services.group_save(group=group, actor=admin_user)  # unchanged: no second entry
+    assert AuditLogEntry.objects.filter(action="group.slow_mode").count() == 1

@@ -52,6 +52,7 @@ ACTION_LABELS: dict[str, str] = {
     "resource.pin": "Pinned a resource",
     "resource.unpin": "Unpinned a resource",
     "resource.due_for_review": "Sent a resource back for re-vetting",
+    "group.slow_mode": "Changed slow mode",
     "guideline.save": "Edited a rule",
     "guideline.delete": "Deleted a rule",
     "watched_word.add": "Added a watched word",
