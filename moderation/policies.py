@@ -7,7 +7,7 @@ from accounts.models import User
 from groups import policies as group_policies
 from groups.models import Membership, Post, SupportGroup
 
-from .models import ReviewItem
+from .models import Resource, ReviewItem
 
 
 def flag_refusal(user: User, post: Post) -> str | None:
@@ -101,3 +101,40 @@ def can_edit_rules(user: User, group: SupportGroup | None) -> bool:
 def check_edit_rules(user: User, group: SupportGroup | None) -> None:
     if not can_edit_rules(user, group):
         raise group_policies.Hidden("No such page.")
+
+
+# --- resources and member histories ---
+
+
+def can_manage_resource(user: User, resource: Resource) -> bool:
+    """Vet, edit or reject. A suggestion belongs to its group's facilitators (and admins)
+    until vetted; the vetted library and suggestions for no group, to any facilitator."""
+    if resource.state == Resource.State.SUGGESTED:
+        return can_moderate_in(user, resource.suggested_for_id)
+    return can_moderate_in(user, None)
+
+
+def check_manage_resource(user: User, resource: Resource) -> None:
+    if not can_manage_resource(user, resource):
+        raise PermissionDenied("Only facilitators and admins can vet or edit resources.")
+
+
+def member_scope(viewer: User, member: User) -> set[int] | None:
+    """The ids of the groups in which ``viewer`` may see ``member``'s moderation history:
+    ``None`` for an admin (everything), else the groups the viewer facilitates and the
+    member actively belongs to. Raises ``Hidden`` (404) when there are none."""
+    if group_policies.is_admin(viewer):
+        return None
+    moderated = moderated_group_ids(viewer)
+    shared = (
+        set(
+            Membership.objects.filter(
+                user=member, status=Membership.Status.ACTIVE, group_id__in=moderated
+            ).values_list("group_id", flat=True)
+        )
+        if moderated
+        else set()
+    )
+    if not shared:
+        raise group_policies.Hidden("No such member.")
+    return shared

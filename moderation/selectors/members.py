@@ -23,7 +23,6 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from groups import policies as group_policies
 from groups.models import Membership, Post, SupportGroup
 
 from .. import policies
@@ -35,33 +34,12 @@ RECENT_POSTS = 10
 RECENT_SANCTIONS = 20
 
 
-def member_scope(viewer: User, member: User) -> set[int] | None:
-    """The ids of the groups in which ``viewer`` may see ``member``'s moderation history:
-    ``None`` for an admin (everything), else the groups the viewer facilitates and the
-    member actively belongs to. Raises ``Hidden`` (404) when there are none."""
-    if group_policies.is_admin(viewer):
-        return None
-    moderated = policies.moderated_group_ids(viewer)
-    shared = (
-        set(
-            Membership.objects.filter(
-                user=member, status=Membership.Status.ACTIVE, group_id__in=moderated
-            ).values_list("group_id", flat=True)
-        )
-        if moderated
-        else set()
-    )
-    if not shared:
-        raise group_policies.Hidden("No such member.")
-    return shared
-
-
 def member_for_moderation(viewer: User, handle: str) -> User:
     """The member behind ``handle`` if the viewer may see their moderation history, else
     404 (the same answer as for a handle that does not exist). Deactivated accounts are
     included: a banned member's history still matters."""
     member = get_object_or_404(User, handle__iexact=handle)
-    member_scope(viewer, member)
+    policies.member_scope(viewer, member)
     return member
 
 
@@ -97,7 +75,7 @@ def member_history(viewer: User, member: User) -> MemberHistory:
     """Everything the viewer may see about how ``member`` has fared in moderation, newest
     first. Raises ``Hidden`` if the viewer may see none of it. A fixed number of queries
     (seven for a facilitator, five for an admin), whatever the history holds."""
-    scope = member_scope(viewer, member)
+    scope = policies.member_scope(viewer, member)
     groups = Membership.objects.filter(user=member, status=Membership.Status.ACTIVE)
     if scope is not None:
         groups = groups.filter(group_id__in=scope)

@@ -34,6 +34,14 @@ def _visible_items(viewer: User) -> QuerySet[ReviewItem]:
     return items
 
 
+def queue_groups_for(viewer: User) -> QuerySet[SupportGroup]:
+    """The groups whose items the viewer reviews (the queue's group filter)."""
+    groups = SupportGroup.objects.order_by("name")
+    if not group_policies.is_admin(viewer):
+        groups = groups.filter(pk__in=policies.moderated_group_ids(viewer))
+    return groups
+
+
 def review_queue_for(viewer: User, filters: QueueFilters, *, page: str | int | None) -> Page:
     """One page of the queue. Queries: count, page, flags with reporters (plus the
     viewer's facilitated groups, memoised)."""

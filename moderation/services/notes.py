@@ -24,8 +24,8 @@ from accounts.models import User
 from groups import policies as group_policies
 from groups.models import SupportGroup
 
+from .. import policies
 from ..models import StaffNote
-from ..selectors.members import member_scope
 from .audit import audit_record
 
 
@@ -41,7 +41,7 @@ def staff_note_add(
     dropped). Audited (``staff_note.add``)."""
     if author.pk == member.pk:
         raise PermissionDenied("You can't write a staff note about yourself.")
-    scope = member_scope(author, member)
+    scope = policies.member_scope(author, member)
     if scope is not None:
         if group is None:
             if len(scope) > 1:
@@ -84,7 +84,7 @@ def staff_notes_read(*, reader: User, member: User) -> list[StaffNote]:
     the member at all. Side effect: when any note is returned, one ``staff_notes.read``
     audit entry (site-wide, for admins' eyes) lists their ids. Notes about the reader
     themselves are never returned, and nothing is logged then."""
-    scope = member_scope(reader, member)
+    scope = policies.member_scope(reader, member)
     if reader.pk == member.pk:
         return []
     notes = list(

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, User
@@ -170,7 +171,7 @@ def review_remind_overdue(*, now=None) -> int:
                 recipient=facilitator,
                 kind=Notification.Kind.REVIEW_REMINDER,
                 message=message,
-                url=f"/mod/queue/?group={group.slug}",
+                url=f"{reverse('moderation:review_queue')}?group={group.slug}",
             )
     ReviewItem.objects.filter(pk__in=[item.pk for item in overdue]).update(reminded_at=now)
     return len(overdue)

@@ -37,18 +37,6 @@ STALE_REASON = "Due for re-vetting"
 # --- permission and input checks (each service calls them before writing) ---
 
 
-def can_manage_resource(user: User, resource: Resource) -> bool:
-    """Vet, edit or reject: see the module docstring."""
-    if resource.state == Resource.State.SUGGESTED:
-        return policies.can_moderate_in(user, resource.suggested_for_id)
-    return policies.can_moderate_in(user, None)
-
-
-def check_manage_resource(user: User, resource: Resource) -> None:
-    if not can_manage_resource(user, resource):
-        raise PermissionDenied("Only facilitators and admins can vet or edit resources.")
-
-
 def _check_curator(user: User) -> None:
     if not policies.can_moderate_in(user, None):
         raise PermissionDenied("Only facilitators and admins can add resources to the library.")
@@ -236,7 +224,7 @@ def resource_vet(
     also removes its pins. The suggester is notified of the first decision on their
     suggestion (not of later re-vetting). Audited."""
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
-    check_manage_resource(actor, resource)
+    policies.check_manage_resource(actor, resource)
     if resource.state == Resource.State.REJECTED:
         raise ValidationError("This resource was not accepted; there is nothing to vet.")
     _check_item_not_claimed_by_other(actor, resource)
@@ -311,7 +299,7 @@ def resource_update(
     as vetting it again by the editor (they are vouching for where it now leads). Audited
     with what changed."""
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
-    check_manage_resource(actor, resource)
+    policies.check_manage_resource(actor, resource)
     before = {f: getattr(resource, f) for f in ("title", "url", "description", "kind", "region")}
     _fill(resource, title=title, url=url, description=description, kind=kind, region=region)
     changed = sorted(f for f, old in before.items() if getattr(resource, f) != old)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, User
@@ -14,6 +15,7 @@ from accounts.services import notification_send
 from groups import policies as group_policies
 from groups.models import Post, SupportGroup
 
+from .. import policies
 from ..models import Flag, Guideline, Sanction
 from .audit import audit_record
 from .posts import check_rule, post_set_state
@@ -59,7 +61,7 @@ def _check_may_sanction(actor: User, member: User, kind: str, group: SupportGrou
     if actor.pk == member.pk:
         raise PermissionDenied("You can't sanction yourself.")
     admin = group_policies.is_admin(actor)
-    if not admin and (member.is_staff or _facilitates_any(member)):
+    if not admin and policies.is_moderator(member):
         raise PermissionDenied("Only an admin can sanction a facilitator or an admin.")
     if admin:
         return
@@ -69,10 +71,6 @@ def _check_may_sanction(actor: User, member: User, kind: str, group: SupportGrou
         raise PermissionDenied("You can only sanction members of groups you facilitate.")
     if not group_policies.membership_for(member, group):
         raise PermissionDenied(f"{member.handle} is not a member of {group.name}.")
-
-
-def _facilitates_any(member: User) -> bool:
-    return member.memberships.filter(role="facilitator", status="active").exists()
 
 
 @transaction.atomic
@@ -139,7 +137,7 @@ def sanction_apply(
         if kind == Sanction.Kind.WARNING
         else Notification.Kind.SANCTION,
         message=_notice(sanction),
-        url="/me/standing/",
+        url=reverse("moderation:account_standing"),
     )
     member.__dict__.pop("_haven_sanctions", None)
     return sanction
@@ -213,7 +211,7 @@ def sanction_revoke(*, actor: User, sanction: Sanction, reason: str) -> Sanction
         recipient=sanction.user,
         kind=Notification.Kind.SANCTION,
         message=f"A facilitator lifted the {sanction.get_kind_display().lower()} on your account.",
-        url="/me/standing/",
+        url=reverse("moderation:account_standing"),
     )
     return sanction
 
@@ -231,7 +229,7 @@ def spam_purge(*, actor: User, member: User, rule: Guideline, group: SupportGrou
             raise PermissionDenied(
                 "This account is not new. Please use the sanction ladder, or ask an admin."
             )
-    if member.is_staff or _facilitates_any(member) or member.pk == actor.pk:
+    if policies.is_moderator(member) or member.pk == actor.pk:
         raise PermissionDenied("This account can't be removed as spam.")
     rule = check_rule(rule, group)
     posts = list(

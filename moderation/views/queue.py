@@ -5,10 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from groups import services as group_services
-from groups.models import SupportGroup
 from supportforum.views import attempt
 
-from .. import policies
 from ..decorators import moderator_required
 from ..forms.actions import JoinDecisionForm, QueueFilterForm
 from ..models import ReviewItem
@@ -18,10 +16,7 @@ from ..services import queue as services
 
 @moderator_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    groups = SupportGroup.objects.order_by("name")
-    if not policies.group_policies.is_admin(request.user):
-        groups = groups.filter(pk__in=policies.moderated_group_ids(request.user))
-    form = QueueFilterForm(request.GET or None, groups=groups)
+    form = QueueFilterForm(request.GET or None, groups=selectors.queue_groups_for(request.user))
     filters = selectors.QueueFilters()
     if form.is_valid():
         filters = selectors.QueueFilters(
