@@ -114,6 +114,10 @@ class Notification(models.Model):
         SANCTION = "sanction", "A restriction on your account"
         RESOURCE_VETTED = "resource_vetted", "A resource you suggested was reviewed"
         REVIEW_REMINDER = "review_reminder", "Review items are waiting"
+        CRISIS_ALERT = "crisis_alert", "A member may be at risk"
+        CRISIS_ESCALATION = "crisis_escalation", "A crisis alert was escalated to you"
+        CRISIS_FOLLOW_UP = "crisis_follow_up", "Time to check in after a crisis alert"
+        CRISIS_LINE_DUE = "crisis_line_due", "Crisis lines to re-verify"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)

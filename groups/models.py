@@ -66,6 +66,20 @@ class SupportGroup(models.Model):
         default=120,
         help_text="Remind the group's facilitators when a review item has waited this long.",
     )
+    hold_crisis_posts = models.BooleanField(
+        default=False,
+        help_text="Hold posts with crisis language for a facilitator instead of publishing "
+        "them (the member still sees the crisis lines at once, and the alert goes out).",
+    )
+    crisis_ack_imminent_minutes = models.PositiveSmallIntegerField(
+        default=5, help_text="Escalate an imminent crisis alert not acknowledged within this."
+    )
+    crisis_ack_high_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text="Escalate a high crisis alert not acknowledged within this."
+    )
+    crisis_ack_moderate_minutes = models.PositiveSmallIntegerField(
+        default=60, help_text="Escalate a moderate crisis alert not acknowledged within this."
+    )
     allow_anonymous = models.BooleanField(
         default=False,
         help_text="Members may post as “Anonymous member” (facilitators still see who).",

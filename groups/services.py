@@ -15,8 +15,9 @@ from accounts.models import Notification, User
 from accounts.services import notification_send
 from moderation.models import ReviewItem
 from moderation.services.audit import audit_post_action, audit_record
+from moderation.services.crisis import alert_for_post
 from moderation.services.queue import review_open, review_resolve_for
-from moderation.services.words import review_watched_words, screen_post
+from moderation.services.words import PostScreening, review_watched_words, screen_post
 
 from . import policies, realtime
 from .models import (
@@ -224,12 +225,13 @@ def _insert_post(
     content_warning: str,
     anonymous: bool,
     is_opening: bool,
-    holds: list[str],
-    flags: list[str],
+    screened: PostScreening,
 ) -> Post:
     """Save a post screened by ``screen_post``: a watched word to hold (``holds``) or the
     group's posting policy makes it wait for a facilitator; a flag (``flags``) publishes
-    it and puts it in the review queue."""
+    it and puts it in the review queue. Crisis language raises an alert in this same
+    transaction (``post.crisis_alert``), whether the post is published or held."""
+    holds, flags = screened.holds, screened.flags
     group = thread.group
     if anonymous and not policies.can_post_anonymously(author, group):
         raise PermissionDenied("This group does not allow anonymous posts.")
@@ -270,6 +272,10 @@ def _insert_post(
             severity=ReviewItem.Severity.LOW,
             reason="; ".join(holds + flags + (policy if by_policy else [])),
         )
+    post.crisis_assessment = screened.crisis
+    post.crisis_alert = (
+        alert_for_post(post=post, assessment=screened.crisis) if screened.crisis else None
+    )
     return post
 
 
@@ -352,9 +358,10 @@ def thread_create(
     title = _clean_text(title, field="title", label="title", limit=MAX_TITLE)
     body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
-    texts, holds, flags = screen_post(
+    screened = screen_post(
         author=author, group=group, title=title, body=body, content_warning=content_warning
     )
+    texts = screened.texts
     title, body, content_warning = texts["title"], texts["body"], texts["content_warning"]
     now = timezone.now()
     thread = Thread(
@@ -367,7 +374,7 @@ def thread_create(
     )
     thread.full_clean()
     thread.save()
-    _insert_post(
+    opening = _insert_post(
         author=author,
         thread=thread,
         body=body,
@@ -375,10 +382,12 @@ def thread_create(
         content_warning=content_warning,
         anonymous=anonymous,
         is_opening=True,
-        holds=holds,
-        flags=flags,
+        screened=screened,
     )
     thread.refresh_from_db()
+    # What the opening post raised, for the page the author lands on (the crisis panel).
+    thread.crisis_assessment = opening.crisis_assessment
+    thread.crisis_alert = opening.crisis_alert
     return thread
 
 
@@ -398,19 +407,18 @@ def post_create(
     policies.check_reply(author, thread, reply_to)
     body = _clean_text(body, field="body", label="reply", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
-    texts, holds, flags = screen_post(
+    screened = screen_post(
         author=author, group=thread.group, body=body, content_warning=content_warning
     )
     return _insert_post(
         author=author,
         thread=thread,
-        body=texts["body"],
+        body=screened.texts["body"],
         reply_to=reply_to,
-        content_warning=texts["content_warning"],
+        content_warning=screened.texts["content_warning"],
         anonymous=anonymous,
         is_opening=False,
-        holds=holds,
-        flags=flags,
+        screened=screened,
     )
 
 
@@ -425,10 +433,11 @@ def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> P
     content_warning = _clean_warning(content_warning)
     if body == post.body and content_warning == post.content_warning:
         return post
-    texts, holds, flags = screen_post(
+    screened = screen_post(
         author=editor, group=post.thread.group, body=body, content_warning=content_warning
     )
-    body, content_warning = texts["body"], texts["content_warning"]
+    holds, flags = screened.holds, screened.flags
+    body, content_warning = screened.texts["body"], screened.texts["content_warning"]
     if body == post.body and content_warning == post.content_warning:
         return post
     PostRevision.objects.create(
@@ -448,6 +457,12 @@ def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> P
     post.save(update_fields=["body", "body_html", "content_warning", "edited_at", "state"])
     if holds or flags:
         _review_edit(post=post, holds=holds, flags=flags, was_published=was_published)
+    post.crisis_assessment = screened.crisis
+    post.crisis_alert = (
+        alert_for_post(post=post, assessment=screened.crisis, edited=True)
+        if screened.crisis
+        else None
+    )
     realtime.publish_post_on_commit(post, event="post.edited")
     return post
 

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from moderation.models import CrisisAlert
+from moderation.selectors.crisis_lines import lines_for
 from moderation.selectors.guidelines import group_rules
 from moderation.selectors.resources import pinned_resources
 from supportforum.views import attempt
@@ -22,7 +24,21 @@ from .forms import (
     ReplyTargetForm,
     ThreadForm,
 )
-from .models import Membership, Post
+from .models import Membership, Post, Thread
+
+# Set after a member posts crisis language; their next view of that thread (and only
+# theirs: it lives in their session) shows the crisis panel once.
+CRISIS_PANEL = "haven_crisis_panel"
+
+
+def _offer_crisis_support(request: HttpRequest, posted: Post | Thread) -> None:
+    """If what the member just posted reads as crisis language (the posting service
+    leaves its assessment on the post or thread), remember to show them the crisis lines
+    on the page they land on."""
+    assessment = getattr(posted, "crisis_assessment", None)
+    if assessment is not None and int(assessment.severity) >= CrisisAlert.Severity.MODERATE:
+        thread_id = posted.pk if isinstance(posted, Thread) else posted.thread_id
+        request.session[CRISIS_PANEL] = thread_id
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -165,6 +181,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
             lambda: services.thread_create(author=request.user, group=group, **form.cleaned_data),
         )
         if thread is not None:
+            _offer_crisis_support(request, thread)
             if not thread.is_published:
                 messages.info(
                     request, "Thank you. Your post will appear once a facilitator has read it."
@@ -181,6 +198,11 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
     view = selectors.thread_page(request.user, thread, page=request.GET.get("page"))
     form = ReplyForm(allow_anonymous=view.anonymous_allowed)
     context = {"view": view, "form": form, "pinned_resources": pinned_resources(thread=thread)}
+    if request.session.get(CRISIS_PANEL) == thread.pk:
+        request.session.pop(CRISIS_PANEL)
+        context["crisis"] = lines_for(request.user)
+        member = policies.is_member(request.user, thread.group)
+        context["crisis_group"] = thread.group if member else None
     response = render(request, "groups/thread_detail.html", context)
     if view.posts:
         services.thread_mark_read(
@@ -212,6 +234,7 @@ def post_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             ),
         )
         if post is not None:
+            _offer_crisis_support(request, post)
             if post.state == Post.State.PENDING:
                 messages.info(
                     request, "Thank you. Your reply will appear once a facilitator has read it."
@@ -240,6 +263,8 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         edited = attempt(
             form, lambda: services.post_edit(editor=request.user, post=post, **form.cleaned_data)
         )
+        if edited is not None:
+            _offer_crisis_support(request, edited)
         if edited is not None and edited.state == Post.State.PENDING:
             messages.info(
                 request,

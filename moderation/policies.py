@@ -7,7 +7,7 @@ from accounts.models import User
 from groups import policies as group_policies
 from groups.models import Membership, Post, SupportGroup
 
-from .models import Resource, ReviewItem
+from .models import CrisisAlert, Resource, ReviewItem
 
 
 def flag_refusal(user: User, post: Post) -> str | None:
@@ -70,6 +70,13 @@ def can_moderate_in(user: User, group_id: int | None) -> bool:
 
 
 def can_review(user: User, item: ReviewItem) -> bool:
+    """Items of the groups one facilitates; site-wide items are every facilitator's,
+    except re-verifying crisis lines and crisis alerts with no group (admins alone)."""
+    admin_only = item.kind == ReviewItem.Kind.CRISIS_LINE or (
+        item.kind == ReviewItem.Kind.CRISIS and item.group_id is None
+    )
+    if admin_only:
+        return group_policies.is_admin(user)
     return can_moderate_in(user, item.group_id)
 
 
@@ -138,3 +145,25 @@ def member_scope(viewer: User, member: User) -> set[int] | None:
     if not shared:
         raise group_policies.Hidden("No such member.")
     return shared
+
+
+# --- crisis alerts ---
+
+
+def can_view_alert(user: User, alert: CrisisAlert) -> bool:
+    """Admins, and the facilitators of the alert's group; an alert with no group (a help
+    request from someone in no group) is the admins' alone. Never the member it is about
+    (a facilitator may be the one someone is worried about)."""
+    if user.is_authenticated and alert.subject_id == user.pk:
+        return False  # a concern about a facilitator is for their colleagues
+    if group_policies.is_admin(user):
+        return True
+    if alert.group_id is None:
+        return False
+    return alert.group_id in moderated_group_ids(user)
+
+
+def check_view_alert(user: User, alert: CrisisAlert) -> None:
+    """Alerts of other groups do not exist for a facilitator, nor any alert for a member."""
+    if not can_view_alert(user, alert):
+        raise group_policies.Hidden("No such alert.")

@@ -1,9 +1,9 @@
 """Screening of what members write, before it is saved: the one service posting calls.
 
 ``screen_text`` runs each step of ``SCREENING_STEPS`` over a text and returns one
-``Screening``. Today there is one step, the admin's watched words (block with a message,
-hold for approval, flag for review, replace). The crisis detector plugs in as a further
-step (see ``SCREENING_STEPS``) so every caller gets both from the same call.
+``Screening``: the admin's watched words (block with a message, hold for approval, flag
+for review, replace), then the crisis detector (``moderation.crisis``), so every caller
+gets both from the same call.
 
 Watched words are compiled into at most two regular expressions: one that detects
 block / hold / flag words, one that replaces words. Each is a trie of the words (so 2,000
@@ -29,14 +29,13 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
-
+from .crisis import Assessment, Severity
+from .hotreload import Reloadable
 from .models import WatchedWord
 
 if TYPE_CHECKING:
@@ -82,6 +81,9 @@ class Screening:
     hold_reason: str | None = None
     flag_reasons: list[str] = field(default_factory=list)
     matches: list[str] = field(default_factory=list)
+    # The crisis detector's assessment when it found crisis language (never blocks or
+    # alters the text: the posting service raises an alert with the post).
+    crisis: Assessment | None = None
 
 
 def screen_text(text: str, *, group: SupportGroup | None) -> Screening:
@@ -131,12 +133,22 @@ def watched_words_step(text: str, screening: Screening, group: SupportGroup | No
         screening.flag_reasons.extend(_reason([entry]) for entry in flags)
 
 
+def crisis_step(text: str, screening: Screening, group: SupportGroup | None) -> None:
+    """Run the crisis detector (every language's pack; the admins' lexicon) and keep its
+    assessment when it found crisis language."""
+    from .services.lexicon import assess_text  # services import this module
+
+    assessment = assess_text(text)
+    if assessment.severity >= Severity.MODERATE:
+        screening.crisis = assessment
+
+
 # The steps screen_text runs, in order. Each reads the original text and adds what it
-# finds to the Screening; none may weaken what an earlier step decided. The crisis
-# detector (a later issue) is appended here, setting its own field on Screening (a crisis
-# finding the posting service turns into an alert in the same transaction).
+# finds to the Screening; none may weaken what an earlier step decided. The crisis step
+# sets its own field (a finding the posting service turns into an alert in the same
+# transaction).
 ScreeningStep = Callable[[str, Screening, "SupportGroup | None"], None]
-SCREENING_STEPS: list[ScreeningStep] = [watched_words_step]
+SCREENING_STEPS: list[ScreeningStep] = [watched_words_step, crisis_step]
 
 
 def _reason(entries: list[_Entry]) -> str:
@@ -196,58 +208,29 @@ def _alone(word: str, action: str) -> re.Pattern:
     return re.compile(_trie_pattern([_detection_form(normalize_word(word))]))
 
 
-_state: tuple[object, float, _Compiled] | None = None
+def _build() -> _Compiled:
+    rows = WatchedWord.objects.values_list("word", "action", "replacement", "message")
+    return compile_words(_Entry(*row) for row in rows)
+
+
+_WORDS: Reloadable[_Compiled] = Reloadable(
+    VERSION_KEY, _build, offline_seconds=OFFLINE_RELOAD_SECONDS
+)
 
 
 def _compiled() -> _Compiled:
-    global _state
-    version = _current_version()
-    state = _state
-    if state is not None:
-        cached_version, built_at, compiled = state
-        if version is not None and cached_version == version:
-            return compiled
-        if version is None and time.monotonic() - built_at < OFFLINE_RELOAD_SECONDS:
-            return compiled
-    rows = WatchedWord.objects.values_list("word", "action", "replacement", "message")
-    compiled = compile_words(_Entry(*row) for row in rows)
-    _state = (version, time.monotonic(), compiled)
-    return compiled
-
-
-def _current_version() -> object | None:
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            # First use, or the cache was emptied: a fresh value, so no process mistakes
-            # its old compiled list for the current one.
-            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-            version = cache.get(VERSION_KEY)
-        return version
-    except Exception:  # the cache being down must not stop anyone posting
-        logger.warning("Watched words: cache unreachable; using this process's copy.")
-        return None
+    return _WORDS.get()
 
 
 def watched_words_changed() -> None:
     """Make every process recompile the list on its next use. Call after the change has
-    committed (a process compiling earlier would see the old rows under the new
-    version)."""
-    global _state
-    _state = None
-    try:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    except Exception:
-        logger.warning(
-            "Watched words: cache unreachable; other processes reload within %ss.",
-            OFFLINE_RELOAD_SECONDS,
-        )
+    committed."""
+    _WORDS.changed()
 
 
 def forget_compiled() -> None:
     """Drop this process's compiled list (tests; the next call reloads it)."""
-    global _state
-    _state = None
+    _WORDS.forget()
 
 
 # --- compiling ---

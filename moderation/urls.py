@@ -1,12 +1,36 @@
 from django.urls import path
 
-from .views import actions, audit, flags, guidelines, members, queue, resources, threads
+from .views import (
+    actions,
+    alerts,
+    audit,
+    concerns,
+    duty,
+    flags,
+    guidelines,
+    help,
+    members,
+    metrics,
+    queue,
+    resources,
+    threads,
+)
 
 app_name = "moderation"
 
 # One section per area; every page under mod/ requires a facilitator or admin with MFA.
 urlpatterns = [
     path("p/<int:post_id>/flag/", flags.flag_create, name="flag_create"),
+]
+
+# Crisis care for members: "I need help now" (public), the draft check, and wellbeing
+# concerns ("I'm worried about this member"), separate from rule flags.
+urlpatterns += [
+    path("help/", help.help_page, name="help"),
+    path("help/talk/", help.help_talk, name="help_talk"),
+    path("help/check/", help.draft_check, name="draft_check"),
+    path("p/<int:post_id>/concern/", concerns.concern_post, name="concern_post"),
+    path("members/<str:handle>/concern/", concerns.concern_member, name="concern_member"),
 ]
 
 # Review queue, post actions and sanctions
@@ -72,4 +96,19 @@ urlpatterns += [
 urlpatterns += [
     path("mod/rules/", guidelines.rules_manage, name="site_rules_manage"),
     path("mod/g/<slug:slug>/rules/", guidelines.rules_manage, name="group_rules_manage"),
+]
+
+# Crisis alerts, duty cover and duty-of-care metrics
+urlpatterns += [
+    path("mod/alerts/", alerts.alert_list, name="alert_list"),
+    path("mod/alerts/<int:alert_id>/", alerts.alert_detail, name="alert_detail"),
+    path(
+        "mod/alerts/<int:alert_id>/acknowledge/",
+        alerts.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
+    path("mod/alerts/<int:alert_id>/resolve/", alerts.alert_resolve, name="alert_resolve"),
+    path("mod/duty/", duty.duty_page, name="duty"),
+    path("mod/metrics/", metrics.metrics_page, name="metrics"),
+    path("mod/metrics.csv", metrics.metrics_csv, name="metrics_csv"),
 ]

@@ -187,6 +187,28 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "moderation.review_remind_overdue",
         "schedule": 5 * 60,
     },
+    # Crisis lines past their re-verification date go to the admins' queue (idempotent).
+    "moderation.crisis_lines_review_due": {
+        "task": "moderation.crisis_lines_review_due",
+        "schedule": 24 * 60 * 60,
+    },
+    # Crisis alerts: escalate the unacknowledged, re-dispatch the undelivered (both
+    # idempotent; a tick not run within 25 s is dropped, the next one does its work), and
+    # remind resolvers to check in after outreach.
+    "moderation.alert_escalate_due": {
+        "task": "moderation.alert_escalate_due",
+        "schedule": 30,
+        "options": {"expires": 25},
+    },
+    "moderation.alert_sweep": {
+        "task": "moderation.alert_sweep",
+        "schedule": 30,
+        "options": {"expires": 25},
+    },
+    "moderation.alert_follow_up_due": {
+        "task": "moderation.alert_follow_up_due",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Accounts (django-allauth) ---------------------------------------------------------
@@ -290,6 +312,11 @@ HAVEN_POSTS_PER_PAGE = env_int("HAVEN_POSTS_PER_PAGE", 20)
 HAVEN_THREADS_PER_PAGE = env_int("HAVEN_THREADS_PER_PAGE", 25)
 HAVEN_MAX_NESTING_DEPTH = 4
 HAVEN_INVITATION_DAYS = 14
+# "I'm worried about this member": most concerns one member may raise, and most about one
+# member from everyone, in 24 hours (read at call time, so tests and admins can change it).
+HAVEN_CONCERN_LIMITS = {"per_sender_per_day": 3, "per_target_per_day": 5}
+# The Celery queue crisis-alert deliveries go to (a worker consumes it: `-Q` or the default).
+HAVEN_ALERT_QUEUE = env_str("HAVEN_ALERT_QUEUE", "celery")
 
 LOGGING = {
     "version": 1,

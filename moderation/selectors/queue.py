@@ -28,9 +28,14 @@ class QueueFilters:
 def _visible_items(viewer: User) -> QuerySet[ReviewItem]:
     items = ReviewItem.objects.all()
     if not group_policies.is_admin(viewer):
+        # Site-wide items are every facilitator's, except a crisis alert with no group,
+        # which is the admins' alone (as ``policies.can_view_alert`` says).
         items = items.filter(
-            Q(group_id__in=policies.moderated_group_ids(viewer)) | Q(group__isnull=True)
+            Q(group_id__in=policies.moderated_group_ids(viewer))
+            | (Q(group__isnull=True) & ~Q(kind=ReviewItem.Kind.CRISIS))
         )
+        # Re-verifying crisis lines is the admins' job (a wrong number does harm).
+        items = items.exclude(kind=ReviewItem.Kind.CRISIS_LINE)
     return items
 
 
@@ -59,6 +64,9 @@ def review_queue_for(viewer: User, filters: QueueFilters, *, page: str | int | N
             "post__author",
             "membership__user",
             "resource",
+            "crisis_line",
+            "crisis_alert__subject",
+            "crisis_alert__acknowledged_by",
             "claimed_by",
             "resolved_by",
         )
@@ -94,12 +102,16 @@ def review_item_for(viewer: User, item_id: int) -> ReviewItem:
             "post__author",
             "membership__user",
             "resource",
+            "crisis_line",
+            "crisis_alert",
             "claimed_by",
             "resolved_by",
         ),
         pk=item_id,
     )
     policies.check_review(viewer, item)
+    if item.kind == ReviewItem.Kind.CRISIS_LINE and not group_policies.is_admin(viewer):
+        raise group_policies.Hidden("No such review item.")  # admins re-verify crisis lines
     item.claim_live = claim_is_live(item)
     return item
 

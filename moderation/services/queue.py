@@ -61,8 +61,10 @@ def review_resolve_for(
     kinds: list[str] | None = None,
 ) -> int:
     """Resolve the open items about a post, membership or resource (all kinds unless
-    ``kinds`` is given). Returns how many were resolved."""
-    items = ReviewItem.objects.open()
+    ``kinds`` is given). Returns how many were resolved. Never a crisis alert's item: a
+    person's risk does not end when their post is removed, approved or deleted, so only
+    ``alert_resolve`` closes those."""
+    items = ReviewItem.objects.open().exclude(kind=ReviewItem.Kind.CRISIS)
     if post is not None:
         items = items.filter(post=post)
     if membership is not None:

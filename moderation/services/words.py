@@ -10,6 +10,7 @@ from accounts.models import User
 from groups import policies as group_policies
 from groups.models import Post, SupportGroup
 
+from ..crisis import Assessment
 from ..models import ReviewItem, WatchedWord
 from ..screening import normalize_word, screen_text, watched_words_changed, word_problem
 from .audit import audit_record
@@ -101,14 +102,17 @@ class PostScreening(NamedTuple):
     texts: dict[str, str]  # each field after replacements
     holds: list[str]  # reasons to hold the post for a facilitator
     flags: list[str]  # reasons to publish it and put it in the review queue
+    crisis: Assessment | None = None  # the strongest crisis finding in any field
 
 
 def screen_post(*, author: User, group: SupportGroup, **fields: str) -> PostScreening:
     """Screen what someone is about to post (title, body, content warning: ``fields``)
     with ``screen_text``. A blocked word raises ValidationError on its field with the
-    word's message, before anything is saved. Facilitators' and admins' own words are
+    word's message, before anything is saved. ``crisis`` is the strongest crisis
+    assessment of any field. Facilitators' and admins' own words are
     blocked and replaced but never held or flagged. Writes nothing."""
     texts, holds, flags = {}, [], []
+    crisis: Assessment | None = None
     for name, text in fields.items():
         texts[name] = text
         if not text:
@@ -119,9 +123,16 @@ def screen_post(*, author: User, group: SupportGroup, **fields: str) -> PostScre
         texts[name] = screening.body
         holds += [screening.hold_reason] if screening.hold_reason else []
         flags += screening.flag_reasons
+        if screening.crisis is not None and (
+            crisis is None or screening.crisis.severity > crisis.severity
+        ):
+            crisis = screening.crisis
+    if crisis is not None and group.hold_crisis_posts:
+        holds.append("Crisis language: this group holds such posts for a facilitator")
     if group_policies.can_moderate_group(author, group):
-        return PostScreening(texts, [], [])
-    return PostScreening(texts, list(dict.fromkeys(holds)), list(dict.fromkeys(flags)))
+        # Staff are people too: their crisis language alerts like anyone's.
+        return PostScreening(texts, [], [], crisis)
+    return PostScreening(texts, list(dict.fromkeys(holds)), list(dict.fromkeys(flags)), crisis)
 
 
 def review_watched_words(*, kind: str, post: Post, reasons: list[str]) -> ReviewItem:

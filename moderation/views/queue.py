@@ -32,6 +32,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def review_item(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.review_item_for(request.user, item_id)
+    alert = getattr(item, "crisis_alert", None) if item.kind == ReviewItem.Kind.CRISIS else None
+    if alert is not None:
+        return redirect(alert)  # the alert page: its post, findings and duty-of-care record
     if item.post_id:
         return redirect("moderation:post_moderate", post_id=item.post_id)
     return render(request, "moderation/review_item.html", {"item": item})

@@ -51,9 +51,13 @@ def people(group, facilitator):
 # the page's own.
 # One query on every signed-in page: is the viewer a facilitator (for the review queue link)?
 NAV_ROLE = 1
+# One query where members are told whether a facilitator is on duty now (the group page,
+# and beside the reply box of a thread): the group's facilitators with their duty status
+# and rota, read together.
+DUTY_COVER = 1
 # + facilitator notes, + vetted resources pinned to the thread and its group, + the viewer's
 # sanctions (may they reply?).
-THREAD_PAGE_QUERIES = 12 + 1 + 1 + 1 + NAV_ROLE
+THREAD_PAGE_QUERIES = 12 + 1 + 1 + 1 + NAV_ROLE + DUTY_COVER
 
 
 def test_thread_page_query_count_is_fixed(client, group, people) -> None:
@@ -78,8 +82,8 @@ def test_group_page_query_count_is_fixed(client, group, people) -> None:
         make_thread(author=people[1 + i % 4], group=group, title=f"more {i}")
     large = _queries(client, group.get_absolute_url())
     large_unanswered = _queries(client, reverse("groups:unanswered", args=[group.slug]))
-    assert small == large == 8 + 1 + NAV_ROLE  # + rules, + pinned resources
-    assert small_unanswered == large_unanswered == 8 + 1 + NAV_ROLE
+    assert small == large == 8 + 1 + NAV_ROLE + DUTY_COVER  # + rules, + pinned resources
+    assert small_unanswered == large_unanswered == 8 + 1 + NAV_ROLE + DUTY_COVER
 
 
 def test_directory_query_count_is_fixed(client, people) -> None:

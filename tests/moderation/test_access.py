@@ -20,7 +20,11 @@ from django.urls import URLPattern, URLResolver, reverse
 from groups.models import Membership
 from moderation import urls as moderation_urls
 from moderation.models import (
+    AlertView,
     AuditLogEntry,
+    CrisisAlert,
+    DutyShift,
+    DutyStatus,
     FacilitatorNote,
     Flag,
     Resource,
@@ -28,9 +32,11 @@ from moderation.models import (
     ReviewItem,
     Sanction,
     StaffNote,
+    WellbeingConcern,
 )
 from moderation.services import flags as flag_services
 from moderation.services import notes as note_services
+from moderation.services.crisis import alert_raise
 from moderation.services.queue import review_open
 from tests.factories import GroupFactory, MembershipFactory, give_totp, make_rule, make_thread
 
@@ -39,7 +45,9 @@ pytestmark = pytest.mark.django_db
 REPORTER = "watchful_reporter"
 FLAG_NOTE = "FLAG-NOTE-they-posted-my-address"
 STAFF_NOTE = "STAFF-NOTE-disclosed-a-relapse-in-dm"
-SECRETS = (REPORTER, FLAG_NOTE, STAFF_NOTE)
+CONCERN_RAISER = "worried_neighbour"
+CONCERN_NOTE = "CONCERN-NOTE-said-goodbye-to-everyone"
+SECRETS = (REPORTER, FLAG_NOTE, STAFF_NOTE, CONCERN_RAISER, CONCERN_NOTE)
 
 
 def _walk(patterns, prefix: str = "") -> list[tuple[str, str, list[str]]]:
@@ -72,11 +80,15 @@ SEES_SECRETS = {"facilitator", "admin"}
 
 # Views that answer POST only (checked: they must refuse GET with 405).
 POST_ONLY = {
+    "alert_acknowledge",
+    "alert_resolve",
     "review_claim",
     "join_decide",
     "resource_unpin",
     "facilitator_note_delete",
     "warning_acknowledge",
+    "help_talk",
+    "draft_check",
 }
 
 # Public pages (outside /mod/): role -> expected status; "login" = sent to sign in.
@@ -87,6 +99,14 @@ PUBLIC_RULES: dict[str, dict[str, int | str]] = {
     "account_standing": {"anonymous": "login", "*": 200},
     # Only the warned member acknowledges their own warning.
     "warning_acknowledge": {"anonymous": "login", "subject": 302, "*": 404},
+    # "I need help now" works signed out; asking a facilitator and the draft check do not.
+    "help": {"*": 200},
+    "help_talk": {"anonymous": "login", "*": 302},
+    "draft_check": {"anonymous": "login", "*": 200},
+    # A concern about oneself is sent to the help page; anyone else gets the form (or a
+    # polite refusal on it).
+    "concern_post": {"anonymous": "login", "subject": 302, "*": 200},
+    "concern_member": {"anonymous": "login", "subject": 302, "*": 200},
 }
 
 
@@ -103,6 +123,7 @@ class World:
     facilitator_note: FacilitatorNote
     pin: ResourcePin
     suggested: Resource
+    alert: CrisisAlert | None = None
 
 
 @pytest.fixture
@@ -117,7 +138,18 @@ def world(group, member, other_member, facilitator, admin_user) -> World:
     vetted = Resource.objects.create(
         title="A helpline", url="https://example.org/help", kind="hotline", state="vetted"
     )
+    alert = alert_raise(
+        source=CrisisAlert.Source.CONCERN, severity=3, subject=member, group=group, post=post
+    )
+    WellbeingConcern.objects.create(
+        alert=alert,
+        raised_by=MembershipFactory(group=group, user__handle=CONCERN_RAISER).user,
+        subject=member,
+        post=post,
+        note=CONCERN_NOTE,
+    )
     return World(
+        alert=alert,
         group=group,
         subject=member,
         post=post,
@@ -158,6 +190,7 @@ def _kwargs(name: str, kwarg_names: list[str], w: World) -> dict:
         "pin_id": w.pin.pk,
         "resource_id": w.suggested.pk,
         "slug": w.group.slug,
+        "alert_id": w.alert.pk,
     }
     overrides = {"join_decide": {"item_id": w.join_item.pk}}
     kwargs = {}
@@ -214,6 +247,10 @@ def _state() -> tuple:
         FacilitatorNote.objects.count(),
         Flag.objects.filter(state="open").count(),
         Resource.objects.filter(state="suggested").count(),
+        CrisisAlert.objects.filter(state="open").count(),
+        AlertView.objects.count(),
+        DutyStatus.objects.count(),
+        DutyShift.objects.count(),
     )
 
 

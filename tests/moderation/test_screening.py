@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from moderation import screening
+from moderation import hotreload, screening
 from moderation.models import WatchedWord
 from moderation.screening import screen_text
 from moderation.services.words import watched_word_delete, watched_word_save
@@ -263,7 +263,7 @@ def test_screen_text_keeps_working_when_the_cache_is_down(monkeypatch) -> None:
 
         add = set = get
 
-    monkeypatch.setattr(screening, "cache", DownCache())
+    monkeypatch.setattr(hotreload, "cache", DownCache())
     word.delete()
     assert found("pills") == ["pills"]  # this process's copy, for OFFLINE_RELOAD_SECONDS
     screening.forget_compiled()

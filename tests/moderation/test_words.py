@@ -45,7 +45,9 @@ def thread(group, other_member) -> Thread:
 
 
 def _items(post: Post) -> list[tuple[str, str]]:
-    return list(ReviewItem.objects.filter(post=post).values_list("kind", "reason"))
+    """The post's watched-word items (crisis language raises its own alert beside them)."""
+    items = ReviewItem.objects.filter(post=post).exclude(kind=ReviewItem.Kind.CRISIS)
+    return list(items.values_list("kind", "reason"))
 
 
 def _reply(author, thread: Thread, body: str) -> Post:
@@ -71,6 +73,8 @@ def test_reply_with_hold_word_waits_for_a_facilitator(words, member, thread) -> 
     post = _reply(member, thread, "Some days I just want to END IT ALL.")
     assert post.state == Post.State.PENDING
     assert _items(post) == [(ReviewItem.Kind.PENDING_POST, "Watched word: “end it all”")]
+    # The words are crisis language too: held, and a crisis alert goes out all the same.
+    assert ReviewItem.objects.filter(post=post, kind=ReviewItem.Kind.CRISIS).exists()
     thread.refresh_from_db()
     assert thread.reply_count == 0
 
@@ -198,7 +202,7 @@ def test_edit_with_hold_word_takes_the_reply_back_to_pending_until_approved(
     assert thread.reply_count == 2
     assert thread.last_post_id == later.pk  # approving the older post does not go back
     assert told.count() == 1  # the thread's author was told of this reply already
-    item = ReviewItem.objects.get(post=post)
+    item = ReviewItem.objects.get(post=post, kind=ReviewItem.Kind.PENDING_POST)
     assert item.state == ReviewItem.State.RESOLVED
 
 

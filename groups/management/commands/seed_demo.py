@@ -18,6 +18,7 @@ from tqdm import tqdm
 from accounts.models import User
 from groups import services
 from groups.management import demo_content as content
+from groups.management.demo_crisis import seed_crisis
 from groups.models import Membership, Post, Reaction, SupportGroup, Thread
 from moderation.models import Guideline, Resource, Sanction
 from moderation.services import flags as moderation_services
@@ -68,6 +69,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._extras(groups, people)
             self._moderation(groups, people)
+            seed_crisis(
+                people=people, now=self.now, rng=self.rng, facilitator_email=FACILITATOR_EMAIL
+            )
         if not quiet:
             self._print_logins(created)
 

@@ -155,6 +155,7 @@ class ReviewItem(models.Model):
         PENDING_POST = "pending_post", "Post awaiting approval"
         JOIN_REQUEST = "join_request", "Join request"
         RESOURCE = "resource", "Resource to vet"
+        CRISIS_LINE = "crisis_line", "Crisis line to re-verify"
 
     class State(models.TextChoices):
         OPEN = "open", "Open"
@@ -186,6 +187,9 @@ class ReviewItem(models.Model):
     resource = models.ForeignKey(
         "moderation.Resource", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    crisis_line = models.ForeignKey(
+        "moderation.CrisisLine", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.ROUTINE)
     score = models.FloatField(default=0)
     reason = models.CharField(max_length=300, blank=True, help_text="Why it is in the queue.")
@@ -212,7 +216,8 @@ class ReviewItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "post"],
-                condition=Q(state="open", post__isnull=False),
+                # A post may carry several crisis alerts (detected, and concerns).
+                condition=Q(state="open", post__isnull=False) & ~Q(kind="crisis"),
                 name="moderation_review_one_open_per_post",
             ),
             models.UniqueConstraint(
@@ -224,6 +229,11 @@ class ReviewItem(models.Model):
                 fields=["resource"],
                 condition=Q(state="open", resource__isnull=False),
                 name="moderation_review_one_open_per_resource",
+            ),
+            models.UniqueConstraint(
+                fields=["crisis_line"],
+                condition=Q(state="open", crisis_line__isnull=False),
+                name="moderation_review_one_open_per_crisis_line",
             ),
         ]
 
@@ -353,122 +363,3 @@ class WatchedWord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word} ({self.get_action_display()})"
-
-
-class ResourceQuerySet(models.QuerySet["Resource"]):
-    def vetted(self) -> "ResourceQuerySet":
-        return self.filter(state=Resource.State.VETTED)
-
-
-class Resource(models.Model):
-    """A hotline, article, tool or service a facilitator has checked. Members may suggest
-    one; it is published only once vetted, and comes back for re-vetting after
-    ``review_by``."""
-
-    class Kind(models.TextChoices):
-        HOTLINE = "hotline", "Hotline"
-        ARTICLE = "article", "Article"
-        TOOL = "tool", "Tool"
-        SERVICE = "service", "Service"
-
-    class State(models.TextChoices):
-        SUGGESTED = "suggested", "Suggested, waiting for vetting"
-        VETTED = "vetted", "Vetted"
-        REJECTED = "rejected", "Not accepted"
-
-    title = models.CharField(max_length=150)
-    url = models.URLField(max_length=500)
-    description = models.TextField(max_length=2000, blank=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    region = models.CharField(
-        max_length=2, blank=True, help_text="ISO country code; empty: anywhere."
-    )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
-    suggested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    suggested_for = models.ForeignKey(
-        "groups.SupportGroup",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The group a member suggested it for.",
-    )
-    vetted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    vetted_at = models.DateTimeField(null=True, blank=True)
-    review_by = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = ResourceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["title"]
-        indexes = [models.Index(fields=["state", "review_by"])]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class ResourcePin(models.Model):
-    """A vetted resource shown in a group's or a thread's "Vetted resources" box."""
-
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="pins")
-    group = models.ForeignKey(
-        "groups.SupportGroup", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    thread = models.ForeignKey(
-        "groups.Thread", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    pinned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(group__isnull=False, thread__isnull=True)
-                | Q(group__isnull=True, thread__isnull=False),
-                name="moderation_pin_group_xor_thread",
-            ),
-            models.UniqueConstraint(
-                fields=["resource", "group"],
-                condition=Q(group__isnull=False),
-                name="moderation_pin_unique_group",
-            ),
-            models.UniqueConstraint(
-                fields=["resource", "thread"],
-                condition=Q(thread__isnull=False),
-                name="moderation_pin_unique_thread",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.resource} pinned"
-
-
-class FacilitatorNote(models.Model):
-    """A visible, vetted correction or context under a post: the answer to misinformation
-    that does not silence the member."""
-
-    post = models.ForeignKey(
-        "groups.Post", on_delete=models.CASCADE, related_name="facilitator_notes"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    body = models.TextField(max_length=4000)
-    body_html = models.TextField(editable=False)
-    resource = models.ForeignKey(
-        Resource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"Facilitator note on post {self.post_id}"
