@@ -157,18 +157,7 @@ class WatchedWordAdmin(admin.ModelAdmin):
 class LexiconEntryForm(forms.ModelForm):
     class Meta:
         model = LexiconEntry
-        fields = (
-            "key",
-            "pattern",
-            "kind",
-            "signal",
-            "severity",
-            "language",
-            "first_person",
-            "examples",
-            "counter_examples",
-            "enabled",
-        )
+        fields = (*LEXICON_FIELDS, "enabled")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -76,3 +76,13 @@ def admin_client_mfa(client, admin_user):
     give_totp(admin_user)
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def fresh_lexicon():
+    """The crisis lexicon rebuilt from this test's database (and dropped afterwards)."""
+    from moderation.services import lexicon
+
+    lexicon.forget_lexicon()
+    yield
+    lexicon.forget_lexicon()

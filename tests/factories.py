@@ -92,3 +92,9 @@ def totp_code(secret: str) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+# Posts the crisis detector must alert on (high, imminent) and one it must not.
+CRISIS_TEXT = "I'm not okay. I want to kill myself."
+IMMINENT_TEXT = "I've saved up my pills and I'm going to take them all tonight. Goodbye everyone."
+CALM_TEXT = "Thanks everyone, this exam is killing me but I'll get through it."

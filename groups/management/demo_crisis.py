@@ -33,11 +33,23 @@ OUTCOMES = [
 def seed_crisis(*, people: dict, now: datetime, rng: random.Random, facilitator_email: str) -> None:
     facilitators: list[User] = list(people["facilitators"].values())
     lead = next(f for f in facilitators if f.email == facilitator_email)
+    _regions(people["members"])
     _duty(lead, facilitators)
     if CrisisAlert.objects.filter(findings__demo_history=True).exists():
         return
     _history(lead, facilitators, people["members"], now, rng)
     _concern(people["members"])
+
+
+# Where the demo's members live (the crisis lines they are shown); one has not said.
+REGIONS = ["GB", "US", "IE", "AU", "CA", "GB", "NZ", "DE", "FR", "ES", ""]
+
+
+def _regions(members: list[User]) -> None:
+    for i, member in enumerate(members):
+        region = REGIONS[i % len(REGIONS)]
+        if region:
+            User.objects.filter(pk=member.pk, region="").update(region=region)
 
 
 def _duty(lead: User, facilitators: list[User]) -> None:

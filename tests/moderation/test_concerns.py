@@ -9,7 +9,6 @@ from django.urls import reverse
 from accounts.models import Notification
 from groups.models import Membership
 from moderation.models import AuditLogEntry, CrisisAlert, ReviewItem, WellbeingConcern
-from moderation.services import lexicon
 from moderation.services.concerns import (
     ALREADY_KNOWN,
     ConcernAboutSelf,
@@ -18,19 +17,12 @@ from moderation.services.concerns import (
 )
 from tests.factories import GroupFactory, MembershipFactory, make_thread
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_lexicon")]
 
 SENDER = "watchful_friend"
 NOTE = "NOTE-SECRET-she-said-she-gave-her-cat-away"
 # The detector reads the first person; a note quoting the member is read as they wrote it.
 HIGH_NOTE = "She told me: I want to kill myself."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_lexicon():
-    lexicon.forget_lexicon()
-    yield
-    lexicon.forget_lexicon()
 
 
 @pytest.fixture

@@ -10,18 +10,11 @@ from groups import services as group_services
 from groups.models import Post
 from moderation.models import AuditLogEntry, CrisisAlert, LexiconEntry, LexiconRescan, ReviewItem
 from moderation.services import crisis, lexicon
-from tests.factories import make_rule, make_thread
+from tests.factories import CALM_TEXT, CRISIS_TEXT, IMMINENT_TEXT, make_rule, make_thread
 
-CRISIS = "I'm not okay. I want to kill myself."
-IMMINENT = "I've saved up my pills and I'm going to take them all tonight. Goodbye everyone."
-CALM = "Thanks everyone, this exam is killing me but I'll get through it."
+pytestmark = pytest.mark.usefixtures("fresh_lexicon")
 
-
-@pytest.fixture(autouse=True)
-def _fresh_lexicon():
-    lexicon.forget_lexicon()
-    yield
-    lexicon.forget_lexicon()
+CRISIS, IMMINENT, CALM = CRISIS_TEXT, IMMINENT_TEXT, CALM_TEXT
 
 
 @pytest.fixture

@@ -13,23 +13,20 @@ from django.urls import reverse
 from groups import services as group_services
 from groups.models import Post, SupportGroup
 from moderation.models import CrisisAlert, ReviewItem
-from moderation.services import lexicon
 from moderation.views import help as help_views
-from tests.factories import GroupFactory, MembershipFactory, make_thread
+from tests.factories import (
+    CALM_TEXT,
+    CRISIS_TEXT,
+    IMMINENT_TEXT,
+    GroupFactory,
+    MembershipFactory,
+    make_thread,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_lexicon")]
 
-CRISIS = "I'm not okay. I want to kill myself."
-IMMINENT = "I've saved up my pills and I'm going to take them all tonight. Goodbye everyone."
-CALM = "Thanks everyone, this exam is killing me but I'll get through it."
+CRISIS, IMMINENT, CALM = CRISIS_TEXT, IMMINENT_TEXT, CALM_TEXT
 SECRET_DRAFT = "ZEBRA-7731 nobody would miss me, I want to kill myself"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_lexicon():
-    lexicon.forget_lexicon()
-    yield
-    lexicon.forget_lexicon()
 
 
 @pytest.fixture
