@@ -30,11 +30,17 @@ OUTCOMES = [
 ]
 
 
-def seed_crisis(*, people: dict, now: datetime, rng: random.Random, facilitator_email: str) -> None:
+def seed_duty(*, people: dict, facilitator_email: str) -> None:
+    """Before any demo post is written, so the demo's alerts find someone on duty."""
     facilitators: list[User] = list(people["facilitators"].values())
     lead = next(f for f in facilitators if f.email == facilitator_email)
     _regions(people["members"])
     _duty(lead, facilitators)
+
+
+def seed_crisis(*, people: dict, now: datetime, rng: random.Random, facilitator_email: str) -> None:
+    facilitators: list[User] = list(people["facilitators"].values())
+    lead = next(f for f in facilitators if f.email == facilitator_email)
     if CrisisAlert.objects.filter(findings__demo_history=True).exists():
         return
     _history(lead, facilitators, people["members"], now, rng)

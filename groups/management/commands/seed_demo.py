@@ -18,7 +18,7 @@ from tqdm import tqdm
 from accounts.models import User
 from groups import services
 from groups.management import demo_content as content
-from groups.management.demo_crisis import seed_crisis
+from groups.management.demo_crisis import seed_crisis, seed_duty
 from groups.models import Membership, Post, Reaction, SupportGroup, Thread
 from moderation.models import Guideline, Resource, Sanction
 from moderation.services import flags as moderation_services
@@ -61,6 +61,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             people = self._people()
             groups = self._groups(people)
+            seed_duty(people=people, facilitator_email=FACILITATOR_EMAIL)
         threads = [(slug, t) for slug, items in content.THREADS.items() for t in items]
         progress = tqdm(threads, desc="Conversations", unit="thread", disable=quiet)
         created = 0
