@@ -27,7 +27,6 @@ a change takes effect at once, without a restart.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -37,11 +36,11 @@ from typing import TYPE_CHECKING
 from .crisis import Assessment, Severity
 from .hotreload import Reloadable
 from .models import WatchedWord
+from .services.lexicon import assess_text
 
 if TYPE_CHECKING:
     from groups.models import SupportGroup
 
-logger = logging.getLogger(__name__)
 
 WILDCARD = "*"
 VERSION_KEY = "moderation:watched-words:version"
@@ -136,8 +135,6 @@ def watched_words_step(text: str, screening: Screening, group: SupportGroup | No
 def crisis_step(text: str, screening: Screening, group: SupportGroup | None) -> None:
     """Run the crisis detector (every language's pack; the admins' lexicon) and keep its
     assessment when it found crisis language."""
-    from .services.lexicon import assess_text  # services import this module
-
     assessment = assess_text(text)
     if assessment.severity >= Severity.MODERATE:
         screening.crisis = assessment

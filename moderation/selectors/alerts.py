@@ -267,3 +267,13 @@ def _timeline(page: AlertPage) -> list[tuple[datetime, str]]:
     if alert.follow_up_sent_at:
         events.append((alert.follow_up_sent_at, "Follow-up reminder sent."))
     return sorted(events, key=lambda event: event[0])
+
+
+def has_open_help_request(member: User) -> bool:
+    """Whether the member's own request to talk to a facilitator is still unresolved (the
+    help page then confirms instead of offering the form again)."""
+    return (
+        CrisisAlert.objects.unresolved()
+        .filter(source=CrisisAlert.Source.HELP_REQUEST, subject=member)
+        .exists()
+    )

@@ -20,8 +20,10 @@ from supportforum.views import attempt
 
 from ..forms.help import DraftForm, RegionForm, TalkForm
 from ..models import CrisisAlert
+from ..selectors.alerts import has_open_help_request
 from ..selectors.crisis_lines import crisis_line_regions, lines_for
 from ..services.help import help_request_raise
+from ..services.lexicon import assess_text
 
 REQUESTED = "haven_help_requested"
 DRAFT_CHECKS_PER_MINUTE = 60
@@ -35,10 +37,7 @@ def _help_context(request: HttpRequest, talk_form: TalkForm | None = None) -> di
         "crisis": lines_for(region) if region else lines_for(request.user),
         "regions": crisis_line_regions(),
         "talk_form": talk_form or (TalkForm(member=member) if member else None),
-        "open_request": bool(member)
-        and CrisisAlert.objects.unresolved()
-        .filter(source=CrisisAlert.Source.HELP_REQUEST, subject=member)
-        .exists(),
+        "open_request": bool(member) and has_open_help_request(member),
         "requested": request.session.pop(REQUESTED, False),
     }
 
@@ -89,8 +88,6 @@ def draft_check(request: HttpRequest) -> HttpResponse:
     form = DraftForm(request.POST)
     if not form.is_valid():
         return HttpResponse("")
-    from ..services.crisis import assess_text  # late: the detector loads its lexicon
-
     if assess_text(form.draft()).severity < CrisisAlert.Severity.MODERATE:
         return HttpResponse("")
     group_id = form.cleaned_data.get("group")
