@@ -22,7 +22,14 @@ from __future__ import annotations
 
 import re
 
-_F = re.IGNORECASE
+# No re.IGNORECASE: ``rules`` lower-cases the text once, and the flag makes Python's
+# engine several times slower on these alternations.
+_F = 0
+
+
+def _vocab(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
 
 # -- means ---------------------------------------------------------------------------------
 _BODY = r"(?:wrists?|arms?|thighs?|throat|neck|veins?|skin|legs?|stomach|myself)"
@@ -78,6 +85,23 @@ _MEANS = [
     ("poison", r"\b(?:bleach|antifreeze|weedkiller|rat poison|cyanide)\b"),
 ]
 _MEANS_RE = [(name, re.compile(p, _F)) for name, p in _MEANS]
+# Words at least one of which every ``_MEANS`` alternative needs (plus 🔫 💊 and "oxy…"):
+# a set lookup decides cheaply whether a sentence is worth the patterns. Keep in step
+# with ``_MEANS``; tests/moderation/crisis/test_structural.py checks it stays a superset.
+_MEANS_WORDS = _vocab(
+    "gun guns pistol revolver rifle shotgun firearm handgun glock bullet bullets ammo "
+    "noose nooses hang hanging rope ropes ligature "
+    "jump jumping jumped leap leaping throw throwing step stepping bridge roof rooftop "
+    "ledge cliff balcony overpass building park garage tower floor track tracks train "
+    "bus lorry truck "
+    "bottle box pack packet blister strip lot stash stockpile hoard overdose od "
+    "pill pills tablet tablets meds medication painkiller painkillers paracetamol tylenol "
+    "acetaminophen ibuprofen aspirin insulin sleeping antidepressants sertraline codeine "
+    "xanax benzo benzos capsule capsules "
+    "razor razors blade blades knife knives scalpel slit slice open "
+    "exhaust hose carbon charcoal engine bleach antifreeze weedkiller rat cyanide"
+)
+_MEANS_MARKS = ("🔫", "💊")
 # hobbies, tools and idioms that share the means words
 _MEANS_EXCLUDE = re.compile(
     r"\b(?:hunting|hunt|deer|range|licen[cs]e|permit|holster|gun club|collector|"
@@ -229,11 +253,33 @@ _PROGRESS_SOFT = re.compile(  # "feeling dizzy after taking them": only with a r
     _F,
 )
 
+# words without which neither in-progress pattern can match (keep in step with them)
+_PROGRESS_WORDS = _vocab(
+    "took taken swallowed downed necked overdosed od odd injected drank drunk cut slit "
+    "sliced drowsy dizzy numb woozy sleepy racing throwing vomiting blurry fading kick "
+    "kicking"
+)
+# ... and a farewell (keep in step with ``_FAREWELL``)
+_FAREWELL_WORDS = _vocab(
+    "goodbye goodbyes bye farewell last final won wont cat dog kid kids children pet "
+    "pets plants hamster rabbit bird fish love time knowing side everything"
+)
+_TOKEN = re.compile(r"[a-z0-9]+")  # "won't" gives "won" and "t"
+
 _SENT = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENT.finditer(text) if m.group().strip()]
+
+
+def _words(text: str) -> set[str]:
+    words = set(_TOKEN.findall(text))
+    if any(m in text for m in _MEANS_MARKS):
+        words.add("gun")  # stands for either mark: the patterns decide
+    if "oxy" in text:
+        words.add("pills")
+    return words
 
 
 def _means(sent: str) -> list[tuple[int, int, str]]:
@@ -263,21 +309,35 @@ def rules(text: str, risk: bool) -> list[tuple[int, int, str, int]]:
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         low = low.replace("\u2019", "'").replace("\u2018", "'")
+    # Whole-post gates first: most posts have no means, no ingestion and no farewell
+    # words, and a post about a film, a game or the news is never read structurally.
+    words = _words(low)
+    has_means = not words.isdisjoint(_MEANS_WORDS)
+    has_progress = not words.isdisjoint(_PROGRESS_WORDS)
+    has_farewell = not words.isdisjoint(_FAREWELL_WORDS) and _FAREWELL.search(low) is not None
+    if not (has_means or has_progress or has_farewell) or _FICTION.search(low):
+        return []
     spans = _spans(low)
     sents = [low[s:e] for s, e in spans]
-    usable = [_usable(s) for s in sents]
-    fiction_post = any(_FICTION.search(x) for x in sents)
+    usable: dict[int, bool] = {}
+
+    def is_usable(j: int) -> bool:
+        got = usable.get(j)
+        if got is None:
+            got = usable[j] = _usable(sents[j])
+        return got
+
     risk = risk or bool(_RISK.search(low))
     out: list[tuple[int, int, str, int]] = []
     found_means = False
-    for i, (s, _e) in enumerate(spans):
+    for i, (s, _e) in enumerate(spans if has_means else ()):
         sent = sents[i]
-        if not usable[i] or fiction_post:
+        if _words(sent).isdisjoint(_MEANS_WORDS) or not is_usable(i):
             continue
-        means = [m for m in _means(sent) if not _MEANS_EXCLUDE.search(sent)]
-        if not means:
+        means = _means(sent)
+        if not means or _MEANS_EXCLUDE.search(sent):
             continue
-        near = [j for j in (i - 1, i, i + 1) if 0 <= j < len(sents) and usable[j]]
+        near = [j for j in (i - 1, i, i + 1) if 0 <= j < len(sents) and is_usable(j)]
         ctx = " ".join(sents[j] for j in near)
         if _MEANS_EXCLUDE.search(ctx) or not _FIRST.search(ctx):
             continue
@@ -289,26 +349,28 @@ def rules(text: str, risk: bool) -> list[tuple[int, int, str, int]]:
             ms, me, name = means[0]
             out.append((s + ms, s + me, f"structural.means.{name}", 4))
             found_means = True
-    for i, (s, _e) in enumerate(spans):
+    for i, (s, _e) in enumerate(spans if has_progress else ()):
         sent = sents[i]
+        if _words(sent).isdisjoint(_PROGRESS_WORDS):
+            continue
         m = _PROGRESS.search(sent)
         if (
             m
-            and not fiction_post
             and not _NEG.search(sent[: m.start()])
             and not any(r.search(sent) for r in (_THIRD_START, _HISTORY, _HYPO))
         ):
             out.append((s + m.start(), s + m.end(), "structural.in_progress", 4))
             continue
         m = _PROGRESS_SOFT.search(sent)
-        if m and (risk or found_means) and usable[i] and not fiction_post:
+        if m and (risk or found_means) and is_usable(i):
             out.append((s + m.start(), s + m.end(), "structural.in_progress", 4))
-    farewell_post = bool(_FAREWELL_EXCLUDE.search(low)) or fiction_post
+    if not has_farewell or _FAREWELL_EXCLUDE.search(low):
+        return out
     cues = sum(len(_FAREWELL.findall(x)) for x in sents)
     for i, (s, _e) in enumerate(spans):
         sent = sents[i]
         m = _FAREWELL.search(sent)
-        if not m or farewell_post or _THIRD_START.search(sent) or _HYPO.search(sent):
+        if not m or _THIRD_START.search(sent) or _HYPO.search(sent):
             continue
         if _HISTORY.search(sent):
             continue

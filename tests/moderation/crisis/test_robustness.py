@@ -1,6 +1,12 @@
 """Robustness is a correctness property of the crisis detector: odd input never crashes
-it, and a 1 MB post or any naughty string is assessed within 50 ms (best of 3 runs, so
-a busy machine does not make the bound flaky)."""
+it, and its work grows linearly with the post, so no input can make it backtrack
+catastrophically.
+
+Speed itself (the 50 ms aim for a 1 MB post, posts per second) is a benchmark's job:
+``bench/bench_crisis.py``. These tests compare the detector with itself in one run, so
+a slower or busier machine does not change their verdict: a 1 MB post may take at most
+``SCALING`` times as long as an eighth of it (linear work gives 8), and no naughty string
+may take longer than a 1 MB post of ordinary text."""
 
 import json
 import time
@@ -11,8 +17,8 @@ import pytest
 from moderation.crisis import Severity, assess, default_lexicon
 
 BLNS = Path(__file__).resolve().parents[2] / "corpora" / "blns.json"
-LIMIT = 0.050
 MB = 1_000_000
+SCALING = 16  # 8x the text: linear work takes ~8x; backtracking would take far more
 PARAGRAPH = (
     "I started seeing a counsellor through my GP in the spring, and the breathing exercises "
     "help a bit when I remember them. Last week I had to leave a meeting halfway through "
@@ -40,11 +46,12 @@ def _compiled():
 
 def test_blns_strings_do_not_crash_and_are_fast():
     strings = json.loads(BLNS.read_text(encoding="utf-8"))
+    limit, _ = _best_of_3(_megabyte(PARAGRAPH))  # every naughty string is under 1 KB
     slow = []
     for text in strings:
         start = time.perf_counter()
         assess(text)
-        if time.perf_counter() - start > LIMIT and _best_of_3(text)[0] > LIMIT:
+        if time.perf_counter() - start > limit and _best_of_3(text)[0] > limit:
             slow.append(text)
     assert not slow
 
@@ -57,9 +64,10 @@ def test_one_megabyte_post_with_buried_crisis_sentence():
     half = _megabyte(PARAGRAPH)[: MB // 2]
     half = half[: half.rindex("\n") + 1]
     text = half + "I have the pills and I'm going to kill myself tonight.\n" + half
-    elapsed, result = _best_of_3(text)
+    _elapsed, result = _best_of_3(text)
     assert result.severity == Severity.IMMINENT
-    assert elapsed < LIMIT, f"{elapsed * 1000:.1f} ms"
+    finding = next(f for f in result.findings if f.severity == Severity.IMMINENT)
+    assert len(half) <= finding.start < len(half) + 60  # found where it is
 
 
 @pytest.mark.parametrize(
@@ -76,10 +84,12 @@ def test_one_megabyte_post_with_buried_crisis_sentence():
     ],
     ids=["benign", "one-letter", "spaced", "leet", "crisis", "emoji", "brackets", "zero-width"],
 )
-def test_one_megabyte_posts_are_fast(unit):
-    elapsed, result = _best_of_3(_megabyte(unit))
+def test_one_megabyte_posts_take_linear_time(unit):
+    eighth, _ = _best_of_3(_megabyte(unit)[: MB // 8])
+    whole, result = _best_of_3(_megabyte(unit))
     assert result.severity in Severity
-    assert elapsed < LIMIT, f"{elapsed * 1000:.1f} ms"
+    # a floor of 2 ms for the eighth: below that, timer noise would dominate the ratio
+    assert whole <= SCALING * max(eighth, 0.002), f"{whole * 1000:.1f} ms vs {eighth * 1000:.1f}"
 
 
 @pytest.mark.parametrize("value", [None, 42, b"bytes", "", " ", "\x00" * 10, "\ud800"])
