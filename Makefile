@@ -40,6 +40,7 @@ system-packages:
 
 demo: install
 	$(UV) run --frozen --no-dev python manage.py migrate --no-input
+	$(UV) run --frozen --no-dev python manage.py crisis_lexicon_sync
 	$(UV) run --frozen --no-dev python manage.py seed_demo
 	@echo "Serving Haven on http://$(HOST):$(PORT) (Ctrl-C to stop)"
 	$(UV) run --frozen --no-dev uvicorn supportforum.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio

@@ -13,6 +13,7 @@ machine the CPU figure is the fairer one.
 
 import argparse
 import random
+import re
 import statistics
 import sys
 import time
@@ -54,6 +55,12 @@ CRISIS = [
     "by the time you read this I'll be gone. goodbye everyone.",
 ]
 
+NAIVE = (
+    r"suicid\w*|kill (?:my|me)self|end (?:it|my life)|want to die|overdose|cut(?:ting)? "
+    r"myself|self[- ]harm|pills|noose|jump off|goodbye|no reason to live|better off "
+    r"without me|hopeless|worthless|unalive|kms|kys"
+)
+
 
 def _post(rng: random.Random, tail: str = "") -> str:
     parts: list[str] = []
@@ -63,13 +70,13 @@ def _post(rng: random.Random, tail: str = "") -> str:
     return (text + " " + tail)[:POST_CHARS] if tail else text
 
 
-def _rate(posts: list[str], seconds: float) -> tuple[float, float, int]:
+def _rate(posts: list[str], seconds: float, fn=assess) -> tuple[float, float, int]:
     """Posts per second by CPU time and by wall time, and how many were assessed."""
     n = 0
     cpu0, wall0 = time.process_time(), time.perf_counter()
     while time.perf_counter() - wall0 < seconds:
         for text in posts:
-            assess(text)
+            fn(text)
         n += len(posts)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     return n / max(cpu, 1e-9), n / wall, n
@@ -96,14 +103,18 @@ def main() -> None:
         f"loading and compiling (once per process): {compile_ms:.1f} ms"
     )
     print(f"sanity: benign posts alerting {alerts}/200, crisis posts alerting {caught}/200")
-    verdicts = []
+    # A yardstick measured in the same run, so the figures compare across machines: the
+    # naive approach the issue asks to beat, one case-insensitive regex of keywords.
+    naive = re.compile(NAIVE, re.IGNORECASE)
+    naive_rate, _wall, _n = _rate(benign, args.seconds, naive.search)
+    print(f"naive keyword regex (yardstick): {naive_rate:8,.0f} posts/s CPU")
     for label, posts in (("benign", benign), ("crisis", crisis)):
         cpu_rate, wall_rate, n = _rate(posts, args.seconds)
         ok = cpu_rate >= AIM_POSTS
-        verdicts.append(ok)
         print(
             f"{label:<7} 1,000-char posts: {cpu_rate:8,.0f} posts/s CPU, {wall_rate:8,.0f} "
-            f"posts/s wall (n={n:,}) -> {'meets' if ok else 'BELOW'} the {AIM_POSTS:,}/s aim"
+            f"posts/s wall (n={n:,}), {cpu_rate / naive_rate:.2f}x the yardstick "
+            f"-> {'meets' if ok else 'BELOW'} the {AIM_POSTS:,}/s aim"
         )
 
     filler = (" ".join(SENTENCES) + "\n") * (1_000_000 // (len(" ".join(SENTENCES)) + 1))
