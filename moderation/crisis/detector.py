@@ -329,7 +329,9 @@ def _combine(text: str, judged: list[tuple[Judged, int, int]], lex: Lexicon) -> 
         elif sig == "threat" or (sig == "preparation" and entry.base > 0):
             partners = frozenset(["means", "timeframe"])
         elif sig == "in_progress" and 0 < own[i][0] < Severity.IMMINENT:
-            partners = RISK  # "standing on the bridge" + any ideation or intent
+            # "standing on the bridge" + any ideation or intent, or a second sign of
+            # the act ("legs dangling", "just looking down")
+            partners = RISK | {"in_progress"}
         else:
             continue
         if guards:
@@ -338,7 +340,7 @@ def _combine(text: str, judged: list[tuple[Judged, int, int]], lex: Lexicon) -> 
         for k in range(len(items)):
             if k == i or signals[k] not in partners or not close(i, k):
                 continue
-            if partners is RISK:
+            if "in_progress" in partners:
                 if not items[k][0].experiencer_ok or (own[k][0] == 0 and signals[k] != "intent"):
                     continue
             elif not clean(k):

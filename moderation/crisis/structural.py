@@ -184,7 +184,8 @@ _HISTORY = re.compile(
     r"\b(?:ago|tried|attempted|last (?:year|month|week|night|time)|when i was|"
     r"used to|back in|in (?:19|20)\d\d|"
     r"recovery|recovered|clean for|sober for|\d+ (?:days|weeks|months|years) clean|"
-    r"back then|at the time|once upon|was going to|were going to|almost|nearly)\b",
+    r"back then|at the time|once upon|was going to|were going to|almost|nearly|"
+    r"got out of hospital|discharged|after i took)\b",
     _F,
 )
 _HYPO = re.compile(
@@ -207,14 +208,22 @@ _FAREWELL = re.compile(
     r"|\btell (?:my|them|everyone) (?:\w+ )?(?:that )?i love\b"
     r"|\bby the time (?:you|anyone|someone) (?:read|reads|see|sees|find|finds) this\b"
     r"|\bit'?s been (?:nice|good|an honou?r) knowing (?:you|everyone)\b"
-    r"|\bsee you on the other side\b|\bthank you all for everything\b",
+    r"|\bsee you on the other side\b|\bthank you all for everything\b"
+    r"|\bi won'?t be (?:a|your|anyone'?s) (?:problem|burden|bother|worry) (?:much longer|for long|"
+    r"any ?more)\b|\b(?:the )?last time (?:you'?ll|you will|anyone will) (?:hear|see) from me\b"
+    r"|\b(?:gave|given|giving) (?:away )?(?:the|my) (?:dog|cat|pets?)\b[^.!?\n]{0,60}"
+    r"(?:\bit isn'?t\b|\bfor good\b|\bforever\b|\bwon'?t be (?:back|coming back)\b)",
     _F,
 )
 _FINAL = re.compile(
     r"\b(?:goodbye|farewell|bye) (?:for good|forever)\b|\bfinal goodbye\b"
     r"|\b(?:last|final) (?:post|message) ever\b|\bwon'?t be (?:around|here) (?:anymore|"
     r"any more|much longer|after tonight|tomorrow)\b|\bby the time (?:you|anyone|someone) "
-    r"(?:read|reads|see|sees|find|finds) this\b|\bsee you on the other side\b",
+    r"(?:read|reads|see|sees|find|finds) this\b|\bsee you on the other side\b"
+    r"|\bi won'?t be (?:a|your) (?:problem|burden) much longer\b"
+    r"|\blast time (?:you'?ll|you will) hear from me\b"
+    r"|\b(?:gave|given|giving) (?:away )?(?:the|my) (?:dog|cat|pets?)\b[^.!?\n]{0,60}"
+    r"(?:\bit isn'?t\b|\bfor good\b|\bforever\b)",
     _F,
 )
 _FAREWELL_EXCLUDE = re.compile(

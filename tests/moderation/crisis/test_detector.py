@@ -394,6 +394,38 @@ def test_structural_rules_fire_imminent(text):
     assert _severity(text) == IMMINENT
 
 
+# Families added for independently written text (phrasings of the same phenomena,
+# not sentences from the tuning sets), with hard negatives that share their words.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i won't be a burden to anyone much longer. thank you all", 4),
+        ("this is the last time you'll hear from me", 4),
+        ("gave my cat to my cousin yesterday, told him it was temporary. it isn't", 3),
+        ("🪢 is ready in the shed. after everyone's asleep", 4),
+        ("swallowed everything in the medicine cupboard. sorry", 4),
+        ("took three packets of codeine an hour ago", 4),
+        ("my legs are dangling over the edge of the car park roof rn. just looking down.", 4),
+        ("bought paracetamol from three different chemists so nobody would ask", 4),
+        ("the plan is to take the whole lot with whisky on friday", 4),
+        ("it's never going to get better and nothing's gonna change", 2),
+        ("I'm a millstone round my family's neck", 2),
+        ("my kids would have an easier life without me", 2),
+        ("I wouldn't care if a lorry hit me on the way to work", 2),
+        ("thinking about taking the long nap", 3),
+        # hard negatives
+        ("the damp won't be a problem much longer, the builder comes monday", 0),
+        ("gave the dog to my mum for the weekend while I'm on holiday", 0),
+        ("my blood pressure went through the roof and the readings jump around", 0),
+        ("why do people say unalive on tiktok instead of suicide", 0),
+        ("their last message sounded like a goodbye, can someone check on them?", 0),
+        ("this is my last night in halls before moving out, so sad", 0),
+    ],
+)
+def test_new_families(text, expected):
+    assert int(assess(text).severity) == expected
+
+
 def test_structural_final_farewell_alone_is_high():
     assert _severity("this is goodbye for good") >= HIGH
 

@@ -54,6 +54,9 @@ PHRASES = [
     "feed my fish for me", "i love you all, sorry", "forgive me, i love you all",
     "tell my mum i love her", "by the time you read this", "it's been nice knowing you",
     "see you on the other side", "thank you all for everything",
+    "i won't be a problem much longer", "this is the last time you'll hear from me",
+    "gave the dog to my sister, it isn't for a week", "giving away my cat for good",
+    "gave my pets away forever",
 ]  # fmt: skip
 
 
