@@ -176,10 +176,15 @@ class _Sentence:
         return self.judged
 
 
+# the language codes the English-only structural rules run for: posts are assessed with
+# every pack ("auto"), and English is one of them
+_ENGLISH = (None, "", "auto", "*", "all", "en")
+
+
 def assess(text: str, language: str | None = "en", lexicon: Lexicon | None = None) -> Assessment:
     """Assess one post. Never raises on odd input; non-text is treated as empty."""
     result = _assess_lexicon(text, language, lexicon)
-    if not isinstance(text, str) or not text or language not in (None, "en"):
+    if not isinstance(text, str) or not text or language not in _ENGLISH:
         return result
     return _add_structural(text, result)
 

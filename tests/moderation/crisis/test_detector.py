@@ -455,3 +455,19 @@ def test_structural_final_farewell_alone_is_high():
 )
 def test_structural_rules_stay_none(text):
     assert _severity(text) == NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got the 🔫 and it's loaded. tonight.",
+        "bought a rope today and tied it already, tonight is the night",
+        "just swallowed the whole bottle of my sertraline",
+    ],
+)
+def test_structural_rules_run_when_posts_are_assessed_in_every_language(text):
+    """Haven assesses posts with every language pack ("auto"), as
+    ``moderation.services.lexicon.assess_text`` does; the English structural rules must
+    run then too, not only for ``language="en"``."""
+    assert assess(text, "auto").severity == Severity.IMMINENT
+    assert assess(text, None).severity == Severity.IMMINENT
