@@ -3,7 +3,8 @@ from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils import timezone
 
-from .models import User
+from . import preferences
+from .models import DigestFrequency, NotificationPreference, User
 
 
 class HavenSignupForm(SignupForm):
@@ -78,3 +79,67 @@ class NotificationReadForm(forms.Form):
 
     notification = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     next = forms.CharField(required=False, max_length=300)
+
+
+class NotificationSettingsForm(forms.Form):
+    """How each kind of notification reaches the member, digest frequency, quiet hours.
+    One field per kind a member may change (``kind_<value>``)."""
+
+    digest_frequency = forms.ChoiceField(
+        choices=DigestFrequency.choices,
+        label="Digest e-mail",
+        help_text="Sent at about 08:00 in your time zone, only when something happened.",
+    )
+    quiet_hours_start = forms.TimeField(
+        required=False,
+        label="Quiet hours start",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="In your time zone. E-mails wait until quiet hours end.",
+    )
+    quiet_hours_end = forms.TimeField(
+        required=False,
+        label="Quiet hours end",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        current = preferences.deliveries_for(user)
+        kwargs.setdefault(
+            "initial",
+            {
+                "digest_frequency": user.digest_frequency,
+                "quiet_hours_start": user.quiet_hours_start,
+                "quiet_hours_end": user.quiet_hours_end,
+                **{f"kind_{kind}": delivery for kind, delivery in current.items()},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        for kind, label in preferences.configurable_kinds():
+            self.fields[f"kind_{kind}"] = forms.ChoiceField(
+                choices=NotificationPreference.Delivery.choices, label=label
+            )
+
+    def kind_fields(self) -> list:
+        return [self[name] for name in self.fields if name.startswith("kind_")]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("quiet_hours_start"), data.get("quiet_hours_end")
+        if (start is None) != (end is None) and not self.errors:
+            raise forms.ValidationError("Give both a start and an end for quiet hours, or neither.")
+        if start is not None and start == end:
+            raise forms.ValidationError("Quiet hours need a different start and end.")
+        return data
+
+    def deliveries(self) -> dict[str, str]:
+        return {
+            name.removeprefix("kind_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("kind_")
+        }
+
+
+class NotificationPauseForm(forms.Form):
+    duration = forms.ChoiceField(
+        choices=[("day", "Pause for a day"), ("week", "Pause for a week"), ("resume", "Resume")]
+    )

@@ -12,6 +12,12 @@ from .validators import HANDLE_MAX, HANDLE_VALIDATORS
 TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
 
 
+class DigestFrequency(models.TextChoices):
+    OFF = "off", "Never"
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -65,6 +71,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="An admin has checked this professional title."
     )
     guidelines_accepted_at = models.DateTimeField(null=True, blank=True)
+    quiet_hours_start = models.TimeField(
+        null=True, blank=True, help_text="E-mails wait until your quiet hours end."
+    )
+    quiet_hours_end = models.TimeField(null=True, blank=True)
+    notifications_paused_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While paused, notifications are kept but nothing is pushed or e-mailed.",
+    )
+    digest_frequency = models.CharField(
+        max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True)
     is_staff = models.BooleanField(
         "admin", default=False, help_text="Admins run Haven and moderate everywhere."
     )
@@ -118,17 +137,80 @@ class Notification(models.Model):
         CRISIS_ESCALATION = "crisis_escalation", "A crisis alert was escalated to you"
         CRISIS_FOLLOW_UP = "crisis_follow_up", "Time to check in after a crisis alert"
         CRISIS_LINE_DUE = "crisis_line_due", "Crisis lines to re-verify"
+        MENTION = "mention", "You were mentioned"
+        THREAD_REPLY = "thread_reply", "New reply in a thread you follow"
+        REACTIONS = "reactions", "Members responded to your post"
+        INVITATION = "invitation", "An invitation to a group"
+        SANCTION_ENDED = "sanction_ended", "A restriction on your account ended"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     message = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    group = models.ForeignKey(
+        "groups.SupportGroup", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    thread = models.ForeignKey(
+        "groups.Thread", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        "groups.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField(default=1)
+    # An unread notification with the same (recipient, key) is updated, not repeated.
+    key = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "key"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient_id}"
+
+    @property
+    def target_url(self) -> str:
+        """Where "Open" leads: the stored link, else the post's own page."""
+        if self.url:
+            return self.url
+        return self.post.get_absolute_url() if self.post_id else ""
+
+    @property
+    def shown_actor(self) -> "User | None":
+        """Who to name: nobody for an anonymous post."""
+        if self.post_id and self.post.is_anonymous:
+            return None
+        return self.actor
+
+
+class NotificationPreference(models.Model):
+    """A member's override of the default delivery for one kind of notification (the
+    defaults live in ``accounts.preferences``)."""
+
+    class Delivery(models.TextChoices):
+        IN_APP = "in_app", "On Haven only"
+        EMAIL = "email", "E-mail me straight away"
+        DIGEST = "digest", "Include in my digest e-mail"
+        OFF = "off", "Off"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Notification.Kind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="accounts_notif_pref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.delivery} for {self.user_id}"

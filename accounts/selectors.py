@@ -4,8 +4,10 @@ from .models import Notification, User
 
 
 def notifications_page(viewer: User, *, page: str | int | None) -> Page:
-    """The member's notifications, newest first. Two queries (count, page)."""
-    paginator = Paginator(Notification.objects.filter(recipient=viewer), 30)
+    """The member's notifications, newest first, with who acted and the post (to link to
+    it and to keep an anonymous author unnamed). Two queries (count, page)."""
+    notifications = Notification.objects.filter(recipient=viewer).select_related("actor", "post")
+    paginator = Paginator(notifications, 30)
     return paginator.get_page(page)
 
 

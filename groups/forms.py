@@ -79,3 +79,18 @@ class ReactionForm(forms.Form):
 class DecisionForm(forms.Form):
     membership = forms.IntegerField(min_value=1)
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+
+
+class SubscriptionForm(forms.Form):
+    state = forms.ChoiceField(
+        choices=[("follow", "Follow"), ("mute", "Mute"), ("default", "Default")],
+        error_messages={"invalid_choice": "Choose follow, mute or default."},
+    )
+
+
+class GroupMuteForm(forms.Form):
+    muted = forms.TypedChoiceField(
+        choices=[("1", "Mute"), ("0", "Unmute")],
+        coerce=lambda value: value == "1",
+        error_messages={"invalid_choice": "Choose mute or unmute."},
+    )

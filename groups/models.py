@@ -133,6 +133,9 @@ class Membership(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    notifications_muted = models.BooleanField(
+        default=False, help_text="The member hears nothing of this group's threads."
+    )
 
     class Meta:
         constraints = [
@@ -345,3 +348,29 @@ class ThreadReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.thread_id} to {self.last_read_post_id}"
+
+
+class ThreadSubscription(models.Model):
+    """A member's choice about one thread: follow it (hear of every reply) or mute it
+    (hear nothing, not even a reply to them). No row: the default, which is to hear of
+    replies to you and mentions only. Starting or replying to a thread follows it."""
+
+    class State(models.TextChoices):
+        FOLLOW = "follow", "Following"
+        MUTE = "mute", "Muted"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_subscriptions"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
+    state = models.CharField(max_length=6, choices=State.choices, default=State.FOLLOW)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="groups_subscription_unique"),
+        ]
+        indexes = [models.Index(fields=["thread", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.state}s {self.thread_id}"

@@ -5,9 +5,12 @@ rendered once at write time, then sanitised with nh3 against a strict allow-list
 template that marks member content ``|safe`` shows a field produced here and nowhere else.
 """
 
+import re
+from collections.abc import Collection
 from typing import Any
 
 import nh3
+from django.urls import reverse
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
@@ -105,4 +108,68 @@ def render_plain(text: str) -> str:
     return nh3.clean_text(text)
 
 
-__all__: list[Any] = ["render_markdown", "render_plain"]
+# @handle: not after a word character, "@" or "/" (e-mail addresses, paths), and the
+# handle as accounts.validators allows it (a letter first, a letter or digit last).
+MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z][A-Za-z0-9_-]{0,28}[A-Za-z0-9])")
+_TAG_RE = re.compile(r"(<[^>]*>)")
+_NO_MENTION_TAGS = {"a", "code", "pre"}
+MENTION_LINK_RE = re.compile(r'<a class="mention" href="[^"]*" data-handle="([A-Za-z0-9_-]+)">')
+
+
+def _outside_code_and_links(html: str):
+    """Yield (is_text_to_scan, piece) over sanitised HTML: text inside <a>, <code> and
+    <pre> is never scanned. Works on nh3's output, whose tags are well formed."""
+    depth = 0
+    for piece in _TAG_RE.split(html):
+        if piece.startswith("<"):
+            name = piece[1:].lstrip("/").split(None, 1)[0].rstrip(">").rstrip("/").lower()
+            if name in _NO_MENTION_TAGS:
+                depth += -1 if piece.startswith("</") else 1
+                depth = max(depth, 0)
+            yield False, piece
+        else:
+            yield depth == 0, piece
+
+
+def mentions_in(html: str) -> set[str]:
+    """The handles (lower case) written as @handle in sanitised HTML, outside code blocks
+    and links."""
+    found: set[str] = set()
+    for scan, piece in _outside_code_and_links(html):
+        if scan:
+            found.update(match.lower() for match in MENTION_RE.findall(piece))
+    return found
+
+
+def link_mentions(html: str, handles: Collection[str]) -> str:
+    """Turn @handle into a link to the member's card, for the (lower-case) ``handles``
+    that exist. Runs after sanitising: the handle pattern admits no markup characters."""
+    known = {h.lower() for h in handles}
+    if not known:
+        return html
+
+    def link(match: re.Match) -> str:
+        handle = match.group(1)
+        if handle.lower() not in known:
+            return match.group(0)
+        url = reverse("accounts:member_card", args=[handle])
+        return f'<a class="mention" href="{url}" data-handle="{handle}">@{handle}</a>'
+
+    return "".join(
+        MENTION_RE.sub(link, piece) if scan else piece
+        for scan, piece in _outside_code_and_links(html)
+    )
+
+
+def linked_mentions(html: str) -> set[str]:
+    """The handles (lower case) a rendered post links as mentions."""
+    return {handle.lower() for handle in MENTION_LINK_RE.findall(html)}
+
+
+__all__: list[Any] = [
+    "link_mentions",
+    "linked_mentions",
+    "mentions_in",
+    "render_markdown",
+    "render_plain",
+]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -22,6 +23,7 @@ from .models import (
     SupportGroup,
     Thread,
     ThreadReadState,
+    ThreadSubscription,
 )
 
 
@@ -208,6 +210,13 @@ def _placeholder(post: Post) -> str:
     return ""
 
 
+def _reaction_counts() -> dict:
+    return {
+        f"n_{kind}": Count("reactions", filter=Q(reactions__kind=kind), distinct=True)
+        for kind in Reaction.Kind.values
+    }
+
+
 def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> ThreadPage:
     """One page of a thread in tree order, nested to HAVEN_MAX_NESTING_DEPTH, with
     reactions, unread markers and what the viewer may do. A fixed number of queries:
@@ -223,10 +232,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
             .values_list("last_read_post_id", flat=True)
             .first()
         ) or 0
-    reaction_counts = {
-        f"n_{kind}": Count("reactions", filter=Q(reactions__kind=kind), distinct=True)
-        for kind in Reaction.Kind.values
-    }
+    reaction_counts = _reaction_counts()
     posts = (
         _visible_posts(viewer, thread, moderator)
         .select_related("author", "reply_to__author")
@@ -236,6 +242,34 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
     paginator = Paginator(posts, settings.HAVEN_POSTS_PER_PAGE)
     page_obj = paginator.get_page(page)
     rows: list[Post] = list(page_obj.object_list)
+    views = _post_views(
+        viewer, thread, rows, moderator=moderator, refusal=refusal, last_read=last_read
+    )
+    return ThreadPage(
+        thread=thread,
+        page=page_obj,
+        posts=views,
+        moderator=moderator,
+        can_reply=refusal is None,
+        reply_refusal=refusal,
+        anonymous_allowed=group.allow_anonymous,
+        last_read_post_id=last_read,
+    )
+
+
+def _post_views(
+    viewer: User,
+    thread: Thread,
+    rows: list[Post],
+    *,
+    moderator: bool,
+    refusal: str | None,
+    last_read: int,
+    on_page: set[int] | None = None,
+) -> list[PostView]:
+    """PostViews for rows annotated with reaction counts: the viewer's reactions, the
+    authors' facilitator roles and the facilitator notes in three queries."""
+    group = thread.group
     ids = [p.pk for p in rows]
     mine: dict[int, set[str]] = {}
     if viewer.is_authenticated and ids:
@@ -266,7 +300,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
             notes.setdefault(note.post_id, []).append(
                 NoteView(note, note.resource if vetted else None)
             )
-    on_page = set(ids)
+    on_page = set(ids) if on_page is None else on_page
     max_depth = settings.HAVEN_MAX_NESTING_DEPTH
     views = []
     for post in rows:
@@ -315,16 +349,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
                 facilitator_notes=notes.get(post.pk, []) if show_body else [],
             )
         )
-    return ThreadPage(
-        thread=thread,
-        page=page_obj,
-        posts=views,
-        moderator=moderator,
-        can_reply=refusal is None,
-        reply_refusal=refusal,
-        anonymous_allowed=group.allow_anonymous,
-        last_read_post_id=last_read,
-    )
+    return views
 
 
 def post_for(viewer: User, post_id: int) -> Post:
@@ -407,3 +432,171 @@ def member_card(viewer: User, handle: str) -> MemberCard:
             ).distinct()
         )
     return MemberCard(member, shared, facilitator)
+
+
+# --- who hears of a post ---
+
+
+def existing_handles(handles: set[str]) -> set[str]:
+    """Which of these (lower-case) handles belong to active members. One query."""
+    if not handles:
+        return set()
+    found = _users_by_handle(handles).values_list("handle", flat=True)
+    return {handle.lower() for handle in found}
+
+
+def _users_by_handle(handles: set[str]) -> QuerySet[User]:
+    lowered = [h.lower() for h in handles]
+    return User.objects.annotate(handle_lower=Lower("handle")).filter(
+        is_active=True, handle_lower__in=lowered
+    )
+
+
+def mention_recipients(post: Post, handles: set[str]) -> list[User]:
+    """The members a post mentions who may hear of it: active accounts, never the author.
+    This is the hook where members who blocked the author will be left out (blocking
+    comes in a later issue); visibility of the group is applied by the caller with the
+    other recipients. One query."""
+    if not handles:
+        return []
+    users = _users_by_handle(handles)
+    if post.author_id:
+        users = users.exclude(pk=post.author_id)
+    return list(users)
+
+
+def thread_followers(thread: Thread) -> list[User]:
+    """Active members following a thread. One query."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            thread_subscriptions__thread=thread,
+            thread_subscriptions__state=ThreadSubscription.State.FOLLOW,
+        )
+    )
+
+
+def who_may_hear(group: SupportGroup, thread: Thread, user_ids: set[int]) -> set[int]:
+    """Of ``user_ids``, those who may still see the group, have not muted the thread and
+    have not muted the group's notifications. Two queries whatever the number."""
+    if not user_ids:
+        return set()
+    memberships = {
+        m.user_id: m for m in Membership.objects.filter(group=group, user_id__in=user_ids)
+    }
+    muted_threads = set(
+        ThreadSubscription.objects.filter(
+            thread=thread, user_id__in=user_ids, state=ThreadSubscription.State.MUTE
+        ).values_list("user_id", flat=True)
+    )
+    admins = set()
+    if group.is_private:
+        admins = set(
+            User.objects.filter(pk__in=user_ids, is_active=True, is_staff=True).values_list(
+                "pk", flat=True
+            )
+        )
+    allowed = set()
+    for user_id in user_ids:
+        membership = memberships.get(user_id)
+        if user_id in muted_threads or (membership and membership.notifications_muted):
+            continue
+        # Mirrors policies.can_read_group without a query per member.
+        if group.is_private and not (
+            (membership is not None and membership.is_active) or user_id in admins
+        ):
+            continue
+        allowed.add(user_id)
+    return allowed
+
+
+def subscription_state(viewer: User, thread: Thread) -> str:
+    """ "follow", "mute" or "" (the default) for the thread page's buttons. One query."""
+    if not viewer.is_authenticated:
+        return ""
+    return (
+        ThreadSubscription.objects.filter(user=viewer, thread=thread)
+        .values_list("state", flat=True)
+        .first()
+        or ""
+    )
+
+
+CATCH_UP_LIMIT = 200
+
+
+def thread_changes_since(viewer: User, thread_id: int, since) -> dict:
+    """For a live page that reconnects: the ids of the posts the viewer has a place for
+    that were created, edited, deleted or reacted to after ``since``, and the server time
+    to resume from. Raises Http404 if the viewer may no longer read the thread. A fixed
+    number of queries."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    thread = thread_for(viewer, thread_id)
+    moderator = policies.can_moderate_group(viewer, thread.group)
+    posts = _visible_posts(viewer, thread, moderator)
+    created = list(
+        posts.filter(created_at__gt=since)
+        .order_by("path")
+        .values_list("pk", flat=True)[:CATCH_UP_LIMIT]
+    )
+    edited = list(posts.filter(edited_at__gt=since).values_list("pk", flat=True)[:CATCH_UP_LIMIT])
+    deleted = list(posts.filter(deleted_at__gt=since).values_list("pk", flat=True)[:CATCH_UP_LIMIT])
+    reacted = list(
+        posts.filter(reactions__created_at__gt=since)
+        .distinct()
+        .values_list("pk", flat=True)[:CATCH_UP_LIMIT]
+    )
+    return {
+        "created": created,
+        "edited": sorted(set(edited) - set(created)),
+        "deleted": sorted(deleted),
+        "reacted": sorted(set(reacted) - set(created)),
+        "at": now.timestamp(),
+    }
+
+
+@dataclass
+class LivePost:
+    """One post as the thread page would show it to this viewer, for the live update."""
+
+    thread: Thread
+    moderator: bool
+    post: PostView
+
+
+def post_live(viewer: User, post_id: int) -> LivePost:
+    """One post rendered for the live thread: the same policies as the thread page
+    (Http404 for anyone who may not have a place for it). A fixed number of queries."""
+    post = post_for(viewer, post_id)
+    thread = thread_for(viewer, post.thread_id)
+    moderator = policies.can_moderate_group(viewer, thread.group)
+    row = (
+        _visible_posts(viewer, thread, moderator)
+        .filter(pk=post.pk)
+        .select_related("author", "reply_to__author")
+        .annotate(**_reaction_counts())
+        .first()
+    )
+    if row is None:
+        raise policies.Hidden("No such post.")
+    refusal = policies.reply_refusal(viewer, thread)
+    last_read = 0
+    if viewer.is_authenticated:
+        last_read = (
+            ThreadReadState.objects.filter(user=viewer, thread=thread)
+            .values_list("last_read_post_id", flat=True)
+            .first()
+        ) or 0
+    on_page = {row.pk} | ({row.parent_id} if row.parent_id else set())
+    (view,) = _post_views(
+        viewer,
+        thread,
+        [row],
+        moderator=moderator,
+        refusal=refusal,
+        last_read=last_read,
+        on_page=on_page,
+    )
+    return LivePost(thread=thread, moderator=moderator, post=view)

@@ -19,7 +19,7 @@ from moderation.services.crisis import alert_for_post
 from moderation.services.queue import review_open, review_resolve_for
 from moderation.services.words import PostScreening, review_watched_words, screen_post
 
-from . import policies, realtime
+from . import fanout, policies, realtime, selectors
 from .models import (
     MAX_TREE_DEPTH,
     PATH_DIGITS,
@@ -31,8 +31,11 @@ from .models import (
     SupportGroup,
     Thread,
     ThreadReadState,
+    ThreadSubscription,
 )
-from .rendering import render_markdown
+from .rendering import link_mentions, mentions_in, render_markdown
+from .tasks import notify_post_published as notify_post_published_task
+from .tasks import notify_reaction as notify_reaction_task
 
 MAX_BODY = 20000
 MAX_TITLE = 150
@@ -247,7 +250,7 @@ def _insert_post(
         author=author,
         is_opening=is_opening,
         body=body,
-        body_html=render_markdown(body),
+        body_html=_render_body(body),
         content_warning=content_warning,
         is_anonymous=anonymous,
         state=state,
@@ -310,35 +313,30 @@ def _count_published(post: Post) -> None:
     else:
         updates["reply_count"] = F("reply_count") + 1
     Thread.objects.filter(pk=post.thread_id).update(**updates)
-    _notify_reply(post)
+    _fan_out_on_commit(post)
     realtime.publish_post_on_commit(post)
 
 
-def _notify_reply(post: Post) -> None:
-    """Tell the person answered (the post replied to, else the thread's author), if they
-    can still see the group and it is not their own post."""
-    if post.is_opening:
-        return
-    thread = post.thread
-    recipient = post.reply_to.author if post.reply_to_id else thread.author
-    if recipient is None or recipient.pk == post.author_id:
-        return
-    if not policies.can_read_group(recipient, thread.group):
-        return
-    url = post.get_absolute_url()
-    told = Notification.objects.filter(recipient=recipient, kind=Notification.Kind.REPLY, url=url)
-    if post.edited_at is not None and told.exists():
-        return  # published before an edit held it: they heard of this reply then
-    who = (
-        "An anonymous member"
-        if post.is_anonymous
-        else (post.author.handle if post.author else "Someone")
-    )
-    notification_send(
-        recipient=recipient,
-        kind=Notification.Kind.REPLY,
-        message=f"{who} replied to you in “{thread.title}”.",
-        url=url,
+def _fan_out_on_commit(post: Post) -> None:
+    """A post was published: the member it answers hears now (one notification, O(1));
+    followers and mentioned members hear from ``notify_post_published`` after commit,
+    off the request path, whatever their number."""
+    fanout.post_notify_direct(post=post)
+    post_id = post.pk
+    transaction.on_commit(lambda: notify_post_published_task.delay(post_id), robust=True)
+
+
+def _render_body(body: str) -> str:
+    """Sanitised HTML with @mentions of existing members linked to their cards."""
+    html = render_markdown(body)
+    return link_mentions(html, selectors.existing_handles(mentions_in(html)))
+
+
+def _auto_follow(user: User, thread: Thread) -> None:
+    """Starting or replying to a thread follows it, unless the member chose otherwise
+    (a muted thread stays muted). One statement."""
+    ThreadSubscription.objects.get_or_create(
+        user=user, thread=thread, defaults={"state": ThreadSubscription.State.FOLLOW}
     )
 
 
@@ -384,6 +382,7 @@ def thread_create(
         is_opening=True,
         screened=screened,
     )
+    _auto_follow(author, thread)
     thread.refresh_from_db()
     # What the opening post raised, for the page the author lands on (the crisis panel).
     thread.crisis_assessment = opening.crisis_assessment
@@ -410,6 +409,7 @@ def post_create(
     screened = screen_post(
         author=author, group=thread.group, body=body, content_warning=content_warning
     )
+    _auto_follow(author, thread)
     return _insert_post(
         author=author,
         thread=thread,
@@ -448,7 +448,7 @@ def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> P
         edited_by=editor,
     )
     post.body = body
-    post.body_html = render_markdown(body)
+    post.body_html = _render_body(body)
     post.content_warning = content_warning
     post.edited_at = timezone.now()
     was_published = post.state == Post.State.PUBLISHED
@@ -516,10 +516,49 @@ def reaction_toggle(*, user: User, post: Post, kind: str) -> bool:
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": "Unknown reaction."})
     deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    realtime.publish_post_on_commit(post, event="post.reacted")
     if deleted:
         return False
     Reaction.objects.get_or_create(post=post, user=user, kind=kind)
+    post_id = post.pk
+    transaction.on_commit(lambda: notify_reaction_task.delay(post_id), robust=True)
     return True
+
+
+# --- following and muting ---
+
+SUBSCRIPTION_CHOICES = ("follow", "mute", "default")
+
+
+@transaction.atomic
+def thread_subscription_set(*, user: User, thread: Thread, state: str) -> str:
+    """Follow a thread (hear of every reply), mute it (hear nothing of it) or go back to
+    the default (replies to you and mentions). Only for members who may read the thread.
+    Idempotent. Returns the new state ("" for the default)."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Please sign in first.")
+    policies.check_read_group(user, thread.group)
+    if state not in SUBSCRIPTION_CHOICES:
+        raise ValidationError({"state": "Choose follow, mute or default."})
+    if state == "default":
+        ThreadSubscription.objects.filter(user=user, thread=thread).delete()
+        return ""
+    ThreadSubscription.objects.update_or_create(user=user, thread=thread, defaults={"state": state})
+    return state
+
+
+@transaction.atomic
+def group_notifications_mute(*, user: User, group: SupportGroup, muted: bool) -> Membership:
+    """A member mutes (or unmutes) everything from a group's threads: no replies, no
+    followed threads, no mentions. Members only. Idempotent."""
+    membership = Membership.objects.select_for_update().filter(user=user, group=group).first()
+    if membership is None or not membership.is_active:
+        raise PermissionDenied("Only members of this group can mute it.")
+    if membership.notifications_muted != muted:
+        membership.notifications_muted = muted
+        membership.save(update_fields=["notifications_muted"])
+    _forget_memberships(user)
+    return membership
 
 
 def thread_mark_read(*, user: User, thread: Thread, up_to_post_id: int) -> None:

@@ -1,3 +1,4 @@
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -17,11 +18,13 @@ from . import policies, selectors, services
 from .forms import (
     DecisionForm,
     EditForm,
+    GroupMuteForm,
     InvitationForm,
     JoinForm,
     ReactionForm,
     ReplyForm,
     ReplyTargetForm,
+    SubscriptionForm,
     ThreadForm,
 )
 from .models import Membership, Post, Thread
@@ -197,7 +200,13 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
     thread = selectors.thread_for(request.user, thread_id)
     view = selectors.thread_page(request.user, thread, page=request.GET.get("page"))
     form = ReplyForm(allow_anonymous=view.anonymous_allowed)
-    context = {"view": view, "form": form, "pinned_resources": pinned_resources(thread=thread)}
+    context = {
+        "view": view,
+        "form": form,
+        "pinned_resources": pinned_resources(thread=thread),
+        "subscription": selectors.subscription_state(request.user, thread),
+        "opened_at": time.time(),
+    }
     if request.session.get(CRISIS_PANEL) == thread.pk:
         request.session.pop(CRISIS_PANEL)
         context["crisis"] = lines_for(request.user)
@@ -322,3 +331,57 @@ def post_approve(request: HttpRequest, post_id: int) -> HttpResponse:
     services.post_approve(actor=request.user, post=post)
     messages.success(request, "Post approved and published.")
     return redirect(post)
+
+
+@login_required
+@require_POST
+def thread_subscription(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """Follow, mute or reset a thread. With htmx, answers with the buttons alone."""
+    thread = selectors.thread_for(request.user, thread_id)
+    form = SubscriptionForm(request.POST)
+    state = selectors.subscription_state(request.user, thread)
+    if form.is_valid():
+        changed = attempt(
+            form,
+            lambda: services.thread_subscription_set(
+                user=request.user, thread=thread, state=form.cleaned_data["state"]
+            ),
+        )
+        state = changed if changed is not None else state
+    if form.errors:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    if request.htmx:
+        context = {"thread": thread, "subscription": state, "error": form.errors}
+        return render(request, "groups/_subscription.html", context, status=200)
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def group_mute(request: HttpRequest, slug: str) -> HttpResponse:
+    group = selectors.group_by_slug(slug)
+    form = GroupMuteForm(request.POST)
+    if form.is_valid():
+        muted = form.cleaned_data["muted"]
+        if attempt(
+            form,
+            lambda: services.group_notifications_mute(user=request.user, group=group, muted=muted),
+        ):
+            messages.info(
+                request,
+                f"You will hear nothing from {group.name} until you unmute it."
+                if muted
+                else f"Notifications from {group.name} are back on.",
+            )
+    if form.errors:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(group)
+
+
+def post_live(request: HttpRequest, post_id: int) -> HttpResponse:
+    """One post as this viewer may see it, for the live thread (404 for anyone else)."""
+    live = selectors.post_live(request.user, post_id)
+    context = {"pv": live.post, "view": live}
+    response = render(request, "groups/_post.html", context)
+    response.haven_noindex = True
+    return response

@@ -10,11 +10,12 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from accounts.consumers import MemberSocketMixin
 from accounts.models import User
 from groups import policies as group_policies
 
 from . import policies, realtime
-from .models import CrisisAlert, Sanction
+from .models import CrisisAlert, ReviewItem, Sanction
 from .selectors.alerts import visible_alerts
 from .selectors.queue import review_counts_for
 
@@ -36,7 +37,7 @@ def _public(message: dict) -> dict:
     return {key: value for key, value in message.items() if key not in PRIVATE_KEYS}
 
 
-class ModerationConsumer(AsyncJsonWebsocketConsumer):
+class ModerationConsumer(MemberSocketMixin, AsyncJsonWebsocketConsumer):
     """One socket per open page of a facilitator or admin. Joins ``mod.group.<id>`` for
     each group they facilitate, ``mod.admins`` for admins, ``mod.all`` and
     ``mod.user.<id>``. A client that reconnects sends ``{"type": "catch_up", "since":
@@ -85,6 +86,13 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
         count = await self._review_count(event.get("group_id"))
         if count is not None:
             await self.send_json({"type": "review.changed", "count": count})
+
+    async def queue_changed(self, event: dict) -> None:
+        """Counts of the review queue by kind, as this viewer may see them (re-checked:
+        the group's facilitators and admins only)."""
+        counts = await self._queue_counts(event.get("group_id"))
+        if counts is not None:
+            await self.send_json({"type": "queue.changed", "counts": counts})
 
     async def _relay_alert(self, event: dict) -> None:
         key = (
@@ -159,6 +167,19 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
         if fresh is None or not policies.can_moderate_in(fresh, group_id):
             return None
         return review_counts_for(fresh)["all"]
+
+    @database_sync_to_async
+    def _queue_counts(self, group_id: int | None) -> dict[str, int] | None:
+        fresh = self._fresh_user()
+        if fresh is None or not policies.can_moderate_in(fresh, group_id):
+            return None
+        counts = review_counts_for(fresh)
+        return {
+            "all": counts["all"],
+            "flagged_post": counts.get(ReviewItem.Kind.FLAGGED_POST, 0),
+            "pending_post": counts.get(ReviewItem.Kind.PENDING_POST, 0),
+            "join_request": counts.get(ReviewItem.Kind.JOIN_REQUEST, 0),
+        }
 
     @database_sync_to_async
     def _missed(self, since_id: int) -> tuple[list[dict], bool] | None:

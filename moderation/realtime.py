@@ -114,3 +114,19 @@ def publish_review_changed_on_commit(group_id: int | None) -> None:
     )
     message = {"type": REVIEW_CHANGED, "group_id": group_id}
     transaction.on_commit(lambda: _send(channels, message), robust=True)
+
+
+QUEUE_CHANGED = "queue.changed"
+
+
+def publish_queue_changed_on_commit(group_id: int | None) -> None:
+    """A flag, held post or join request of ``group_id`` was raised or settled: open
+    review queues of the group's facilitators and of admins refresh their counts (flags,
+    pending posts, join requests). Carries the group id only; each socket reads the
+    counts its own viewer may see. Robust, after commit; nothing if it rolls back."""
+    channels = (
+        [MODERATORS_CHANNEL] if group_id is None else [group_channel(group_id), ADMINS_CHANNEL]
+    )
+    message = {"type": QUEUE_CHANGED, "group_id": group_id}
+
+    transaction.on_commit(lambda: _send(channels, message), robust=True)

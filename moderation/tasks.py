@@ -24,6 +24,20 @@ def resources_review_stale_task() -> int:
 
 
 @shared_task(
+    name="moderation.sanctions_ended_notify",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def sanctions_ended_notify_task() -> int:
+    """Every 15 minutes (beat): tell members whose mute or suspension ended. Idempotent:
+    each sanction's end is told once."""
+    from .services.sanctions import sanctions_ended_notify
+
+    return sanctions_ended_notify()
+
+
+@shared_task(
     name="moderation.review_remind_overdue",
     autoretry_for=(OperationalError,),
     retry_backoff=True,

@@ -11,6 +11,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
 from groups.routing import websocket_urlpatterns as groups_ws  # noqa: E402
 from moderation.routing import websocket_urlpatterns as moderation_ws  # noqa: E402
 
@@ -18,7 +19,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter([*groups_ws, *moderation_ws]))
+            AuthMiddlewareStack(URLRouter([*accounts_ws, *groups_ws, *moderation_ws]))
         ),
     }
 )

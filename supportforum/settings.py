@@ -209,6 +209,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "moderation.alert_follow_up_due",
         "schedule": 5 * 60,
     },
+    # Members whose mute or suspension ended are told, once per sanction.
+    "moderation.sanctions_ended_notify": {
+        "task": "moderation.sanctions_ended_notify",
+        "schedule": 15 * 60,
+    },
+    # Digest e-mails: hourly, members whose daily/weekly digest is due at 08:00 local time
+    # (idempotent via User.last_digest_at), sent in batches.
+    "accounts.digest_send_due": {
+        "task": "accounts.digest_send_due",
+        "schedule": 60 * 60,
+        "options": {"expires": 50 * 60},
+    },
 }
 
 # --- Accounts (django-allauth) ---------------------------------------------------------

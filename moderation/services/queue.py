@@ -13,7 +13,7 @@ from accounts.models import Notification, User
 from accounts.services import notification_send
 from groups.models import Membership, Post, SupportGroup
 
-from .. import policies
+from .. import policies, realtime
 from ..models import Resource, ReviewItem
 from .audit import audit_record
 
@@ -48,6 +48,7 @@ def review_open(
     item.score = score
     item.reason = (reason or item.reason)[:300]
     item.save()
+    realtime.publish_queue_changed_on_commit(item.group_id)
     return item
 
 
@@ -73,6 +74,8 @@ def review_resolve_for(
         items = items.filter(resource=resource)
     if kinds:
         items = items.filter(kind__in=kinds)
+    for group_id in set(items.values_list("group_id", flat=True)):
+        realtime.publish_queue_changed_on_commit(group_id)
     return items.update(
         state=ReviewItem.State.RESOLVED,
         resolved_at=timezone.now(),

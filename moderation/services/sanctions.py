@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, User
-from accounts.services import notification_send
+from accounts.realtime import publish_member_sockets_close_on_commit
+from accounts.services import notification_send, notify
 from groups import policies as group_policies
 from groups.models import Post, SupportGroup
 
@@ -139,6 +140,8 @@ def sanction_apply(
         message=_notice(sanction),
         url=reverse("moderation:account_standing"),
     )
+    if kind in (Sanction.Kind.SUSPENSION, Sanction.Kind.BAN):
+        publish_member_sockets_close_on_commit(member.pk)
     member.__dict__.pop("_haven_sanctions", None)
     return sanction
 
@@ -266,3 +269,39 @@ def spam_purge(*, actor: User, member: User, rule: Guideline, group: SupportGrou
 def is_new_account(member: User) -> bool:
     """Young enough for a facilitator's one-step spam removal."""
     return member.date_joined >= timezone.now() - SPAM_ACCOUNT_MAX_AGE
+
+
+ENDED_LOOKBACK = timedelta(days=2)
+
+
+def sanctions_ended_notify(*, now=None) -> int:
+    """Tell members whose mute or suspension ran out (not lifted early: that already told
+    them) that they can post again. Once per sanction: the notification's key
+    ``sanction_ended:<id>`` marks it done. Returns how many were told."""
+    now = now or timezone.now()
+    ended = (
+        Sanction.objects.filter(
+            kind__in=[Sanction.Kind.MUTE, Sanction.Kind.SUSPENSION],
+            revoked_at__isnull=True,
+            ends_at__lte=now,
+            ends_at__gt=now - ENDED_LOOKBACK,
+        )
+        .select_related("user", "group")
+        .order_by("ends_at", "pk")
+    )
+    told = 0
+    for sanction in ended:
+        key = f"sanction_ended:{sanction.pk}"
+        with transaction.atomic():
+            if Notification.objects.filter(recipient_id=sanction.user_id, key=key).exists():
+                continue
+            where = f"in {sanction.group.name}" if sanction.group_id else "on Haven"
+            if notify(
+                recipient=sanction.user,
+                kind=Notification.Kind.SANCTION_ENDED,
+                message=f"Your pause {where} has ended. Welcome back.",
+                url=reverse("moderation:account_standing"),
+                key=key,
+            ):
+                told += 1
+    return told

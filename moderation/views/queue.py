@@ -25,7 +25,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             state=form.cleaned_data["state"] or ReviewItem.State.OPEN,
         )
     page = selectors.review_queue_for(request.user, filters, page=request.GET.get("page"))
-    context = {"form": form, "page": page, "filters": filters}
+    counts = selectors.review_counts_for(request.user)
+    context = {"form": form, "page": page, "filters": filters, "counts": counts}
     return render(request, "moderation/queue.html", context)
 
 

@@ -140,6 +140,17 @@
     badge.setAttribute("aria-label", count + " waiting");
   }
 
+  /* --- the queue page's live counts (flags, pending posts, join requests) --- */
+
+  function updateQueueCounts(counts) {
+    var cells = document.querySelectorAll("[data-queue-count]");
+    for (var i = 0; i < cells.length; i += 1) {
+      var kind = cells[i].getAttribute("data-queue-count");
+      if (typeof counts[kind] === "number") { cells[i].textContent = String(counts[kind]); }
+    }
+    if (typeof counts.all === "number") { updateCount(counts.all); }
+  }
+
   /* --- events --- */
 
   function newAlert(event) {
@@ -170,6 +181,8 @@
       }
     } else if (event.type === "review.changed" && typeof event.count === "number") {
       updateCount(event.count);
+    } else if (event.type === "queue.changed" && event.counts) {
+      updateQueueCounts(event.counts);
     }
   }
 

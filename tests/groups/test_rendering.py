@@ -86,3 +86,28 @@ def test_render_markdown_survives_every_naughty_string() -> None:
         assert _link_schemes(html) <= SAFE_SCHEMES, text
         # Attributes are limited to href/title/rel/start/align: no event handlers.
         assert not re.search(r"<[^>]*\son[a-z]+\s*=", html, flags=re.IGNORECASE), text
+
+
+def test_mentions_linked_outside_code_and_links_only() -> None:
+    from groups.rendering import link_mentions, linked_mentions, mentions_in, render_markdown
+
+    html = render_markdown(
+        "Hi @Slow_Tide, mail a@b.org, `@code_name`, [@in_link](https://x.org)\n\n    @in_pre"
+    )
+    assert mentions_in(html) == {"slow_tide"}
+    linked = link_mentions(html, {"slow_tide", "code_name", "in_link", "in_pre"})
+    assert (
+        '<a class="mention" href="/members/Slow_Tide/" data-handle="Slow_Tide">@Slow_Tide</a>'
+        in linked
+    )
+    assert "<code>@code_name</code>" in linked and "@in_pre" in linked
+    assert linked_mentions(linked) == {"slow_tide"}
+    assert link_mentions(html, set()) == html
+
+
+def test_mention_cannot_smuggle_markup() -> None:
+    from groups.rendering import link_mentions, render_markdown
+
+    html = link_mentions(render_markdown('@abc"><script>x</script>'), {"abc"})
+    assert "<script>" not in html
+    assert 'data-handle="abc"' in html

@@ -56,8 +56,8 @@ NAV_ROLE = 1
 # and rota, read together.
 DUTY_COVER = 1
 # + facilitator notes, + vetted resources pinned to the thread and its group, + the viewer's
-# sanctions (may they reply?).
-THREAD_PAGE_QUERIES = 12 + 1 + 1 + 1 + NAV_ROLE + DUTY_COVER
+# sanctions (may they reply?), + whether the viewer follows or muted the thread.
+THREAD_PAGE_QUERIES = 12 + 1 + 1 + 1 + NAV_ROLE + DUTY_COVER + 1
 
 
 def test_thread_page_query_count_is_fixed(client, group, people) -> None:

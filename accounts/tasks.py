@@ -1,0 +1,54 @@
+"""Accounts' background work: notification e-mails and digests. Each task takes ids,
+re-reads the rows, calls one service and is safe to run twice."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+TRANSIENT = (OperationalError, InterfaceError, SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    name="accounts.notification_email",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=6,
+)
+def notification_email_task(notification_id: int) -> str:
+    """E-mail one notification (after the commit that recorded it). Idempotent via
+    ``emailed_at``. During the member's quiet hours it is scheduled again for their end
+    (not in eager mode, where there is no later: the e-mail is then skipped)."""
+    outcome, wait_until = services.notification_email_send(notification_id=notification_id)
+    if wait_until is not None and not notification_email_task.app.conf.task_always_eager:
+        notification_email_task.apply_async((notification_id,), eta=wait_until)
+    return outcome
+
+
+@shared_task(
+    name="accounts.digest_send_due",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def digest_send_due_task() -> int:
+    """Hourly (beat): find members whose digest is due (08:00 in their time zone) and
+    hand them out in batches of DIGEST_BATCH. Idempotent: each batch re-checks."""
+    ids = services.digest_due_ids()
+    for start in range(0, len(ids), services.DIGEST_BATCH):
+        digest_send_batch_task.delay(ids[start : start + services.DIGEST_BATCH])
+    return len(ids)
+
+
+@shared_task(
+    name="accounts.digest_send_batch",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
+def digest_send_batch_task(user_ids: list[int]) -> int:
+    """Send the digests of up to DIGEST_BATCH members. Safe to retry: a member already
+    sent (``last_digest_at``) is skipped. Returns how many e-mails went out."""
+    return sum(services.digest_send(user_id=pk) == "sent" for pk in user_ids)
