@@ -88,6 +88,45 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def prepare_stack(name: str, default_db: str, run: str, **extra: str) -> dict | None:
+    """The production-like stack's settings for one bench run: PostgreSQL and Redis
+    reachable (else None, with a message), a migrated database, prefixes of its own on the
+    shared Redis, and Django set up in this process with the same environment."""
+    db_url = os.environ.get("HAVEN_BENCH_DATABASE_URL", default_db)
+    redis_url = os.environ.get("HAVEN_BENCH_REDIS_URL", DEFAULT_REDIS)
+    if not reachable(db_url, 5432) or not reachable(redis_url, 6379):
+        print(
+            f"{name}: skipped. It needs PostgreSQL and Redis (the production-like "
+            f"stack); could not reach {db_url} or {redis_url}. Set HAVEN_BENCH_DATABASE_URL "
+            "and HAVEN_BENCH_REDIS_URL, or start both services."
+        )
+        return None
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        REDIS_URL=redis_url,
+        CHANNEL_PREFIX=f"bench-{run}",
+        CACHE_PREFIX=f"bench-{run}",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    ensure_database(db_url)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportforum.settings")
+    import django
+
+    django.setup()
+    return env
+
+
 def forget_queue(redis_url: str, name: str, cache_prefix: str) -> None:
     """Leave nothing of this run's queue and cache on a shared Redis."""
     import redis
@@ -343,40 +382,13 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=2)
     args = parser.parse_args()
 
-    db_url = os.environ.get("HAVEN_BENCH_DATABASE_URL", DEFAULT_DB)
-    redis_url = os.environ.get("HAVEN_BENCH_REDIS_URL", DEFAULT_REDIS)
-    if not reachable(db_url, 5432) or not reachable(redis_url, 6379):
-        print(
-            "bench_alert_latency: skipped. It needs PostgreSQL and Redis (the production-like "
-            f"stack); could not reach {db_url} or {redis_url}. Set HAVEN_BENCH_DATABASE_URL "
-            "and HAVEN_BENCH_REDIS_URL, or start both services."
-        )
-        return 0
-
     run = uuid.uuid4().hex[:8]
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=db_url,
-        REDIS_URL=redis_url,
-        HAVEN_ALERT_QUEUE=f"bench-alerts-{run}",
-        CHANNEL_PREFIX=f"bench-{run}",
-        CACHE_PREFIX=f"bench-{run}",
-        LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
+    env = prepare_stack(
+        "bench_alert_latency", DEFAULT_DB, run, HAVEN_ALERT_QUEUE=f"bench-alerts-{run}"
     )
-    ensure_database(db_url)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportforum.settings")
-    import django
-
-    django.setup()
+    if env is None:
+        return 0
+    db_url, redis_url = env["DATABASE_URL"], env["REDIS_URL"]
     from moderation.models import CrisisAlert
 
     world = arrange(run)

@@ -25,9 +25,7 @@ unreachable. A benchmark, not a test: it prints and exits 0.
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,16 +36,13 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_alert_latency import (
-    ROOT,
     Stack,
-    ensure_database,
     forget_queue,
     percentile,
-    reachable,
+    prepare_stack,
 )
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/haven_bench_fanout"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 class WebOnly(Stack):
@@ -169,39 +164,11 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=2)
     args = parser.parse_args()
 
-    db_url = os.environ.get("HAVEN_BENCH_DATABASE_URL", DEFAULT_DB)
-    redis_url = os.environ.get("HAVEN_BENCH_REDIS_URL", DEFAULT_REDIS)
-    if not reachable(db_url, 5432) or not reachable(redis_url, 6379):
-        print(
-            "bench_fanout: skipped. It needs PostgreSQL and Redis (the production-like "
-            f"stack); could not reach {db_url} or {redis_url}. Set HAVEN_BENCH_DATABASE_URL "
-            "and HAVEN_BENCH_REDIS_URL, or start both services."
-        )
-        return 0
-
     run = uuid.uuid4().hex[:8]
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=db_url,
-        REDIS_URL=redis_url,
-        CHANNEL_PREFIX=f"bench-{run}",
-        CACHE_PREFIX=f"bench-{run}",
-        LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
-    )
-    ensure_database(db_url)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportforum.settings")
-    import django
-
-    django.setup()
+    env = prepare_stack("bench_fanout", DEFAULT_DB, run)
+    if env is None:
+        return 0
+    db_url, redis_url = env["DATABASE_URL"], env["REDIS_URL"]
     from django.db import close_old_connections, transaction
 
     from groups import services
