@@ -32,9 +32,30 @@ class UserAdmin(BaseUserAdmin):
             "Access",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
+        (
+            "Notifications (the member's own choices, shown to help them)",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "digest_frequency",
+                    "quiet_hours_start",
+                    "quiet_hours_end",
+                    "notifications_paused_until",
+                    "last_digest_at",
+                ),
+            },
+        ),
         ("Dates", {"fields": ("date_joined", "last_login", "guidelines_accepted_at")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("handle", "email", "password1", "password2")}),
     )
-    readonly_fields = ("last_login", "guidelines_accepted_at")
+    readonly_fields = (
+        "last_login",
+        "guidelines_accepted_at",
+        "digest_frequency",
+        "quiet_hours_start",
+        "quiet_hours_end",
+        "notifications_paused_until",
+        "last_digest_at",
+    )

@@ -23,6 +23,7 @@ PHRASES = {
     Notification.Kind.THREAD_REPLY: "There is a new reply in a thread you follow",
     Notification.Kind.MENTION: "Someone mentioned you in a post",
     Notification.Kind.REACTIONS: "Members responded to your post",
+    Notification.Kind.INVITATION: "A facilitator invited you to join a group",
 }
 
 

@@ -165,12 +165,20 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # An e-mail held for the member's quiet hours: sent by ``notification_emails_release``
+    # (beat, every few minutes) once this time has passed.
+    email_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["recipient", "key"]),
+            models.Index(
+                fields=["email_due_at"],
+                name="notification_email_due",
+                condition=models.Q(email_due_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

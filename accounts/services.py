@@ -138,17 +138,28 @@ def notification_email_send(
     user = notification.recipient
     if notification.emailed_at is not None:
         return "already", None
-    if notification.read_at is not None or not user.is_active:
-        return "skipped", None
-    if preferences.delivery_for(user, notification.kind) != Delivery.EMAIL:
-        return "skipped", None
-    if preferences.is_paused(user, now):
-        return "paused", None
+    if (
+        notification.read_at is not None
+        or not user.is_active
+        or preferences.delivery_for(user, notification.kind) != Delivery.EMAIL
+    ):
+        outcome = "skipped"
+    elif preferences.is_paused(user, now):
+        outcome = "paused"
+    else:
+        outcome = ""
+    if outcome:
+        if notification.email_due_at is not None:
+            Notification.objects.filter(pk=notification.pk).update(email_due_at=None)
+        return outcome, None
     wait_until = preferences.quiet_hours_end(user, now)
     if wait_until is not None:
+        Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            email_due_at=wait_until
+        )
         return "quiet", wait_until
     claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=now
+        emailed_at=now, email_due_at=None
     )
     if not claimed:
         return "already", None
@@ -158,6 +169,22 @@ def notification_email_send(
         Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
         raise
     return "sent", None
+
+
+RELEASE_BATCH = 500
+
+
+def notification_emails_release(*, now: datetime | None = None) -> list[int]:
+    """The notifications whose e-mail was held for quiet hours that have now ended, oldest
+    first (at most RELEASE_BATCH a run; the next run takes the rest). Each is sent by
+    ``notification_email_send``, which checks everything again (read since, preferences
+    changed, a break taken) and never sends twice."""
+    now = now or timezone.now()
+    return list(
+        Notification.objects.filter(email_due_at__lte=now, emailed_at__isnull=True)
+        .order_by("email_due_at", "pk")
+        .values_list("pk", flat=True)[:RELEASE_BATCH]
+    )
 
 
 @transaction.atomic

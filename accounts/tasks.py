@@ -19,12 +19,25 @@ TRANSIENT = (OperationalError, InterfaceError, SMTPException, ConnectionError, T
 )
 def notification_email_task(notification_id: int) -> str:
     """E-mail one notification (after the commit that recorded it). Idempotent via
-    ``emailed_at``. During the member's quiet hours it is scheduled again for their end
-    (not in eager mode, where there is no later: the e-mail is then skipped)."""
-    outcome, wait_until = services.notification_email_send(notification_id=notification_id)
-    if wait_until is not None and not notification_email_task.app.conf.task_always_eager:
-        notification_email_task.apply_async((notification_id,), eta=wait_until)
+    ``emailed_at``. During the member's quiet hours it is held (``email_due_at``) and
+    ``notification_emails_release_task`` sends it when they end."""
+    outcome, _ = services.notification_email_send(notification_id=notification_id)
     return outcome
+
+
+@shared_task(
+    name="accounts.notification_emails_release",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def notification_emails_release_task() -> int:
+    """Every few minutes (beat): e-mails held for quiet hours that have now ended, one
+    task each. Idempotent: each send re-checks and claims its row."""
+    ids = services.notification_emails_release()
+    for notification_id in ids:
+        notification_email_task.delay(notification_id)
+    return len(ids)
 
 
 @shared_task(

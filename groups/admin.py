@@ -104,5 +104,5 @@ class ReactionAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("group", "created_by", "created_at", "expires_at", "used_by")
-    raw_id_fields = ("created_by", "used_by")
+    list_display = ("group", "created_by", "invitee", "created_at", "expires_at", "used_by")
+    raw_id_fields = ("created_by", "invitee", "used_by")

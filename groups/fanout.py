@@ -137,6 +137,21 @@ def post_notify_published(*, post_id: int) -> int:
 
 
 @transaction.atomic
+def post_notify_mentions(*, post_id: int) -> int:
+    """After an edit of a published post: the members it now mentions who have not heard
+    of it yet (under any reason, key ``post:<id>``). Followers are not told again of an
+    edit. Idempotent; returns how many notifications were recorded."""
+    post = _published(post_id)
+    if post is None:
+        return 0
+    wanted: dict[int, str] = {}
+    users: dict[int, User] = {}
+    for user in selectors.mention_recipients(post, linked_mentions(post.body_html)):
+        _want(wanted, users, user, "mention")
+    return _deliver(post, wanted, users)
+
+
+@transaction.atomic
 def post_notify_reactions(*, post_id: int) -> Notification | None:
     """Tell a post's author, in one consolidated notification (key ``reactions:<id>``),
     how many members sent support ("3 members sent a hug"). The message is recomputed

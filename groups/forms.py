@@ -20,6 +20,13 @@ class JoinForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
+    handle = forms.CharField(
+        required=False,
+        max_length=30,
+        label="Invite a member by handle (optional)",
+        help_text="They are notified, and only they can use the link. Leave empty for a "
+        "link you hand to someone yourself.",
+    )
     note = forms.CharField(
         required=False,
         max_length=120,

@@ -166,6 +166,15 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+    # An invitation addressed to one member by handle: they are notified, and only they
+    # can use it. Without it, whoever the facilitator hands the link to can.
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="group_invitations",
+    )
     used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -275,6 +284,10 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # When a facilitator changed how the post shows (hidden, removed, restored, a content
+    # warning) or a reaction was taken back: what a live page that reconnects re-fetches,
+    # beside edits, deletions and new reactions, which carry their own times.
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 

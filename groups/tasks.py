@@ -21,6 +21,18 @@ def notify_post_published(post_id: int) -> int:
 
 
 @shared_task(
+    name="groups.notify_post_mentions",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def notify_post_mentions(post_id: int) -> int:
+    """Members newly mentioned by an edit of a published post. Idempotent."""
+    return fanout.post_notify_mentions(post_id=post_id)
+
+
+@shared_task(
     name="groups.notify_reaction",
     acks_late=True,
     autoretry_for=(OperationalError, InterfaceError),

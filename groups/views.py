@@ -138,12 +138,22 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
         invitation = attempt(
             form,
             lambda: services.invitation_create(
-                actor=request.user, group=group, note=form.cleaned_data["note"]
+                actor=request.user,
+                group=group,
+                note=form.cleaned_data["note"],
+                handle=form.cleaned_data["handle"],
             ),
         )
         if invitation is not None:
             link = request.build_absolute_uri(invitation.get_absolute_url())
-            messages.success(request, f"Invitation link (single use, 14 days): {link}")
+            if invitation.invitee is not None:
+                messages.success(
+                    request,
+                    f"{invitation.invitee.handle} was invited and notified. "
+                    f"Only they can use the link: {link}",
+                )
+            else:
+                messages.success(request, f"Invitation link (single use, 14 days): {link}")
             return redirect("groups:invitations", slug=group.slug)
     context = {"group": group, "invitations": listing, "form": form}
     return render(request, "groups/invitations.html", context)

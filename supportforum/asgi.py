@@ -14,6 +14,8 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
 from groups.routing import websocket_urlpatterns as groups_ws  # noqa: E402
 from moderation.routing import websocket_urlpatterns as moderation_ws  # noqa: E402
+from supportforum import embedded_beat  # noqa: E402
+from supportforum.celery import app as celery_app  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -23,3 +25,5 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+embedded_beat.start(celery_app)

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -176,6 +177,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# The embedded default has no beat process; ``make demo`` sets this so the web process
+# runs the schedule below in a thread (supportforum/embedded_beat.py).
+HAVEN_EMBEDDED_BEAT = env_bool("HAVEN_EMBEDDED_BEAT", default=False)
 CELERY_BEAT_SCHEDULE: dict = {
     # Vetted resources past their review-by date return to the review queue (idempotent).
     "moderation.resources_review_stale": {
@@ -221,6 +225,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60 * 60,
         "options": {"expires": 50 * 60},
     },
+    # Notification e-mails held for a member's quiet hours go out when those end.
+    "accounts.notification_emails_release": {
+        "task": "accounts.notification_emails_release",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
 }
 
 # --- Accounts (django-allauth) ---------------------------------------------------------
@@ -259,7 +269,32 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Haven"
 
+# E-mail: ``EMAIL_URL`` configures the backend in one variable (dj-email-url), e.g.
+# ``submission://user:password@smtp.example.org:587`` (SMTP with STARTTLS),
+# ``smtp://user:password@smtp.example.org:465?ssl=True`` (SMTP over TLS), ``console:`` or
+# ``dummy:``; user names and passwords are percent-encoded. Without it, ``EMAIL_BACKEND``
+# names a backend class, and the embedded default prints e-mail to the console.
+EMAIL_URL = env_str("EMAIL_URL")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_TIMEOUT = 10
+if EMAIL_URL:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "smtps is deprecated" is theirs
+        _email = dj_email_url.parse(EMAIL_URL)
+    if not _email.get("EMAIL_BACKEND"):
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like submission://user:password@host:587, "
+            "smtp://user:password@host:465?ssl=True, console: or dummy:; "
+            f"{EMAIL_URL.split(':', 1)[0]!r} is not a scheme Haven knows."
+        )
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = bool(_email["EMAIL_USE_TLS"])
+    EMAIL_USE_SSL = bool(_email["EMAIL_USE_SSL"])
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or EMAIL_TIMEOUT
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Haven <no-reply@haven.invalid>")
 
 # --- Internationalisation ----------------------------------------------------------------

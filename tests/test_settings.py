@@ -93,3 +93,39 @@ def test_check_deploy_is_clean_in_production_settings() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+SHOW_EMAIL = (
+    "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','supportforum.settings');"
+    "from django.conf import settings as s;"
+    "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER,"
+    " s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "submission://haven%40example.org:s3cr%2Fet@smtp.example.org:587",
+            "smtp.EmailBackend smtp.example.org 587 haven@example.org s3cr/et True False",
+        ),
+        (
+            "smtp://mailer:pw@mail.example.org:465?ssl=True",
+            "smtp.EmailBackend mail.example.org 465 mailer pw False True",
+        ),
+    ],
+)
+def test_email_url_configures_smtp(url: str, expected: str) -> None:
+    result = _run(SHOW_EMAIL, {"EMAIL_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.replace("django.core.mail.backends.", "").split() == expected.split()
+
+
+def test_email_url_console_and_unknown_scheme() -> None:
+    console = _run(SHOW, {"EMAIL_URL": "console:"})
+    assert console.stdout.split()[-1] == "django.core.mail.backends.console.EmailBackend"
+    bad = _run(SHOW, {"EMAIL_URL": "carrier-pigeon://coop"})
+    assert bad.returncode != 0
+    assert "EMAIL_URL must look like submission://" in bad.stderr
+    assert "'carrier-pigeon' is not a scheme Haven knows" in bad.stderr

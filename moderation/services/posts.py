@@ -27,7 +27,8 @@ def post_set_state(post: Post, state: str) -> None:
     The one place moderation changes a post's visibility (auto-hide included)."""
     was_public = post.state == Post.State.PUBLISHED and not post.is_deleted
     post.state = state
-    post.save(update_fields=["state"])
+    post.changed_at = timezone.now()
+    post.save(update_fields=["state", "changed_at"])
     is_public = state == Post.State.PUBLISHED and not post.is_deleted
     if post.is_opening:
         # A thread whose opening post is hidden stays listed (readers see why, and the
@@ -189,7 +190,8 @@ def content_warning_set(*, actor: User, post: Post, content_warning: str) -> Pos
         )
     previous = post.content_warning
     post.content_warning = content_warning
-    post.save(update_fields=["content_warning"])
+    post.changed_at = timezone.now()
+    post.save(update_fields=["content_warning", "changed_at"])
     audit_post_action(
         actor=actor,
         action="post.content_warning",

@@ -71,6 +71,38 @@ def test_quiet_hours_hold_email_until_they_end(member, enqueued) -> None:
     assert len(mail.outbox) == 1
 
 
+def test_held_email_is_released_by_the_sweep_when_quiet_hours_end(member, enqueued) -> None:
+    from accounts.tasks import notification_emails_release_task
+
+    member.time_zone = "Europe/London"
+    member.quiet_hours_start, member.quiet_hours_end = time(22, 0), time(7, 30)
+    member.save()
+    held, read_meanwhile = _notify(member), _notify(member, key="other")
+    night = datetime(2026, 1, 10, 23, 15, tzinfo=UTC)
+    for note in (held, read_meanwhile):
+        assert services.notification_email_send(notification_id=note.pk, now=night)[0] == "quiet"
+    held.refresh_from_db()
+    assert held.email_due_at == datetime(2026, 1, 11, 7, 30, tzinfo=UTC)
+    assert services.notification_emails_release(now=night) == []  # still quiet
+    morning = datetime(2026, 1, 11, 7, 31, tzinfo=UTC)
+    assert services.notification_emails_release(now=morning) == [held.pk, read_meanwhile.pk]
+    services.notifications_mark_read(user=member, notification_id=read_meanwhile.pk)
+    results = [
+        services.notification_email_send(notification_id=pk, now=morning)[0]
+        for pk in (held.pk, read_meanwhile.pk)
+    ]
+    assert results == ["sent", "skipped"]
+    assert len(mail.outbox) == 1
+    assert services.notification_emails_release(now=morning) == []  # nothing held any more
+    # The beat task hands each held notification to the e-mail task.
+    _notify(member, key="third")
+    third = Notification.objects.get(key="third")
+    Notification.objects.filter(pk=third.pk).update(email_due_at=night)
+    enqueued.clear()
+    assert notification_emails_release_task.run() == 1
+    assert enqueued == [third.pk]
+
+
 def test_quiet_hours_use_the_members_time_zone(member) -> None:
     member.time_zone = "America/New_York"  # UTC-5 in January
     member.quiet_hours_start, member.quiet_hours_end = time(22, 0), time(7, 0)

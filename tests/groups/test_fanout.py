@@ -118,7 +118,7 @@ def test_fan_out_enqueued_on_commit_only(
     group, member, other_member, thread, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued: list[int] = []
-    monkeypatch.setattr(services.notify_post_published_task, "delay", queued.append)
+    monkeypatch.setattr(tasks.notify_post_published, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         reply = services.post_create(author=other_member, thread=thread, body="x")
     assert queued == [reply.pk]
@@ -242,3 +242,58 @@ def test_mention_renders_link_only_for_members_that_exist(group, member, other_m
     )
     assert "@nobody_here" in html and 'data-handle="nobody_here"' not in html
     assert "<code>@slow_tide</code>" in html
+
+
+def test_edit_that_adds_a_mention_tells_the_new_member_once(
+    group, member, other_member, thread, follower, django_capture_on_commit_callbacks, monkeypatch
+):
+    mentioned = MembershipFactory(group=group, user__handle="calm_river").user
+    reply = services.post_create(author=other_member, thread=thread, body="me too")
+    tasks.notify_post_published.run(reply.pk)
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.notify_post_mentions, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_edit(
+            editor=other_member,
+            post=reply,
+            body="me too, @calm_river and @steady_oak",
+            content_warning="",
+        )
+    assert queued == [reply.pk]
+    assert tasks.notify_post_mentions.run(reply.pk) == 1
+    kinds = _kinds(reply)
+    assert kinds[mentioned.handle] == "mention"
+    assert kinds[follower.handle] == "thread_reply"  # already heard of this post: not again
+    assert tasks.notify_post_mentions.run(reply.pk) == 0  # idempotent
+
+
+def test_edit_without_new_mentions_enqueues_nothing(
+    group, member, other_member, thread, django_capture_on_commit_callbacks, monkeypatch
+):
+    MembershipFactory(group=group, user__handle="calm_river")
+    reply = services.post_create(author=other_member, thread=thread, body="hi @calm_river")
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.notify_post_mentions, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_edit(
+            editor=other_member, post=reply, body="hi again @calm_river", content_warning=""
+        )
+    assert queued == []
+
+
+def test_mention_added_to_a_held_post_waits_for_approval(
+    group, member, other_member, thread, django_capture_on_commit_callbacks, monkeypatch
+):
+    mentioned = MembershipFactory(group=group, user__handle="calm_river").user
+    group.posting_policy = SupportGroup.PostingPolicy.ALL
+    group.save()
+    reply = services.post_create(author=other_member, thread=thread, body="hello")
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.notify_post_mentions, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_edit(
+            editor=other_member, post=reply, body="hello @calm_river", content_warning=""
+        )
+    assert queued == []
+    assert fanout.post_notify_mentions(post_id=reply.pk) == 0  # not published: nobody
+    assert not Notification.objects.filter(recipient=mentioned).exists()

@@ -179,3 +179,28 @@ def test_thread_page_has_live_hooks_without_inline_script(client, group, member)
     html = Client().get(thread.get_absolute_url()).content.decode()
     assert 'data-thread-socket="/ws/threads/' in html and 'id="live-offline"' in html
     assert "<script>" not in html and "onclick" not in html
+
+
+# --- catch-up of what leaves no row of its own ---
+
+
+@pytest.mark.django_db
+def test_catch_up_includes_facilitator_hides_and_reactions_taken_back(
+    group, member, other_member, facilitator
+) -> None:
+    from django.utils import timezone
+
+    from groups import selectors
+    from moderation.services import posts as moderation_posts
+
+    thread = make_thread(author=member, group=group)
+    hidden = services.post_create(author=other_member, thread=thread, body="to hide")
+    hugged = services.post_create(author=other_member, thread=thread, body="to hug")
+    services.reaction_toggle(user=member, post=hugged, kind="hug")
+    since = timezone.now()
+    assert selectors.thread_changes_since(member, thread.pk, since)["edited"] == []
+    moderation_posts.post_hide(actor=facilitator, post=hidden, reason="checking")
+    services.reaction_toggle(user=member, post=hugged, kind="hug")  # taken back
+    changes = selectors.thread_changes_since(member, thread.pk, since)
+    assert changes["edited"] == sorted([hidden.pk, hugged.pk])
+    assert changes["created"] == [] and changes["deleted"] == []

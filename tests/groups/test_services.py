@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.models import Notification
 from groups import services
 from groups.models import (
     MAX_TREE_DEPTH,
@@ -104,6 +105,43 @@ def test_invitation_expires(facilitator, group, outsider) -> None:
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(1))
     with pytest.raises(PermissionDenied):
         services.invitation_accept(user=outsider, token=invitation.token, accept_guidelines=True)
+
+
+def test_invitation_by_handle_notifies_the_member_and_only_they_can_use_it(
+    facilitator, group, outsider, member
+) -> None:
+    group.join_policy = SupportGroup.JoinPolicy.INVITE
+    group.save()
+    invitation = services.invitation_create(
+        actor=facilitator, group=group, handle=f"@{outsider.handle.upper()}"
+    )
+    assert invitation.invitee == outsider
+    note = Notification.objects.get(recipient=outsider)
+    assert note.kind == Notification.Kind.INVITATION
+    assert note.url == invitation.get_absolute_url() and note.group == group
+    assert group.name in note.message
+    someone_else = UserFactory()
+    with pytest.raises(PermissionDenied, match="addressed to another member"):
+        services.invitation_accept(
+            user=someone_else, token=invitation.token, accept_guidelines=True
+        )
+    assert not Membership.objects.filter(user=someone_else, group=group).exists()
+    assert services.invitation_accept(
+        user=outsider, token=invitation.token, accept_guidelines=True
+    ).is_active
+
+
+@pytest.mark.parametrize(
+    ("handle", "message"), [("nobody_here", "No member is called"), ("MEMBER", "already a member")]
+)
+def test_invitation_by_handle_refuses_unknown_or_existing_members(
+    facilitator, group, member, handle, message
+) -> None:
+    handle = member.handle if handle == "MEMBER" else handle
+    with pytest.raises(ValidationError, match=message):
+        services.invitation_create(actor=facilitator, group=group, handle=handle)
+    assert not Invitation.objects.exists()
+    assert not Notification.objects.filter(kind=Notification.Kind.INVITATION).exists()
 
 
 def test_invitation_create_needs_facilitator(member, group) -> None:

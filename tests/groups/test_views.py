@@ -358,3 +358,16 @@ def test_out_of_range_and_odd_ids_are_not_server_errors(client, group, member, u
     client.force_login(member)
     response = client.get(url.format(thread=thread.pk))
     assert response.status_code in (200, 404)
+
+
+def test_invitations_page_invites_a_member_by_handle(mod_client, group, outsider) -> None:
+    url = reverse("groups:invitations", args=[group.slug])
+    response = mod_client.post(url, {"handle": outsider.handle, "note": ""}, follow=True)
+    assert response.status_code == 200
+    assert f"{outsider.handle} was invited and notified" in response.content.decode()
+    assert outsider.notifications.filter(kind="invitation").count() == 1
+    page = mod_client.get(url).content.decode()
+    assert f"<td>{outsider.handle}</td>" in page
+    unknown = mod_client.post(url, {"handle": "no_such_member", "note": ""})
+    assert "No member is called “no_such_member”" in unknown.content.decode()
+    assert group.invitations.count() == 1

@@ -1,124 +1,27 @@
-"""Reads shaped for pages. Each takes the viewer, applies visibility through
-``policies`` and costs a fixed number of queries whatever the amount of content."""
+"""A thread page, single posts (permalinks, revisions) and what a live thread page
+needs: one post as the page shows it and the changes since a moment."""
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Lower
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from moderation import policies as moderation_policies
 from moderation.models import FacilitatorNote, Resource
 
-from . import policies
-from .models import (
-    Invitation,
+from .. import policies
+from ..models import (
     Membership,
     Post,
     PostRevision,
     Reaction,
-    SupportGroup,
     Thread,
     ThreadReadState,
-    ThreadSubscription,
 )
-
-
-@dataclass
-class GroupCard:
-    group: SupportGroup
-    member_count: int
-    membership: Membership | None
-
-
-def directory_for(viewer: User) -> tuple[list[GroupCard], list[GroupCard]]:
-    """(the viewer's groups, other groups they can find). Unlisted groups appear only to
-    their members. Two queries."""
-    memberships: dict[int, Membership] = {}
-    if viewer.is_authenticated:
-        memberships = {m.group_id: m for m in Membership.objects.filter(user=viewer)}
-    groups = list(
-        SupportGroup.objects.filter(
-            ~Q(visibility=SupportGroup.Visibility.UNLISTED) | Q(pk__in=list(memberships))
-        ).annotate(
-            member_count=Count(
-                "memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)
-            )
-        )
-    )
-    policies.remember_memberships(viewer, list(memberships.values()), groups)
-    mine, others = [], []
-    for group in groups:
-        card = GroupCard(group, group.member_count, memberships.get(group.pk))
-        (mine if card.membership is not None else others).append(card)
-    return mine, others
-
-
-def group_by_slug(slug: str) -> SupportGroup:
-    return get_object_or_404(SupportGroup, slug=slug)
-
-
-def _unread_annotation(viewer: User) -> dict:
-    if not viewer.is_authenticated:
-        return {"last_read_post_id": Value(-1, output_field=IntegerField())}
-    read = ThreadReadState.objects.filter(user=viewer, thread=OuterRef("pk"))
-    return {"last_read_post_id": Subquery(read.values("last_read_post_id")[:1])}
-
-
-def _threads_for(viewer: User, group: SupportGroup) -> QuerySet[Thread]:
-    threads = Thread.objects.filter(group=group)
-    if not policies.can_moderate_group(viewer, group):
-        mine = Q(author_id=viewer.pk) if viewer.is_authenticated else Q(pk__in=[])
-        threads = threads.filter(Q(is_published=True) | mine)
-    return threads.select_related("author").annotate(**_unread_annotation(viewer)).listed_order()
-
-
-@dataclass
-class ThreadRow:
-    thread: Thread
-    author_label: str
-    is_unread: bool
-
-
-def _thread_rows(viewer: User, page: Page) -> list[ThreadRow]:
-    rows = []
-    for thread in page.object_list:
-        opening_anonymous = getattr(thread, "opening_anonymous", False)
-        if opening_anonymous and not (
-            policies.can_moderate_group(viewer, thread.group)
-            or (viewer.is_authenticated and thread.author_id == viewer.pk)
-        ):
-            label = "Anonymous member"
-        else:
-            label = thread.author.handle if thread.author else "Former member"
-        last_read = thread.last_read_post_id
-        unread = viewer.is_authenticated and (last_read is None or thread.last_post_id > last_read)
-        rows.append(ThreadRow(thread, label, bool(unread)))
-    return rows
-
-
-def group_page(
-    viewer: User, group: SupportGroup, *, page: str | int | None, unanswered: bool = False
-):
-    """Threads of a group, pinned first then by last activity. Three queries (membership,
-    count, page) whatever the number of threads."""
-    policies.check_read_group(viewer, group)
-    threads = _threads_for(viewer, group)
-    if unanswered:
-        threads = threads.filter(reply_count=0, is_locked=False)
-    opening = Post.objects.filter(thread=OuterRef("pk"), is_opening=True)
-    threads = threads.annotate(opening_anonymous=Subquery(opening.values("is_anonymous")[:1]))
-    paginator = Paginator(threads, settings.HAVEN_THREADS_PER_PAGE)
-    page_obj = paginator.get_page(page)
-    for thread in page_obj.object_list:
-        thread.group = group
-    return page_obj, _thread_rows(viewer, page_obj)
-
-
-# --- a thread ---
 
 
 @dataclass
@@ -210,6 +113,17 @@ def _placeholder(post: Post) -> str:
     return ""
 
 
+def _last_read(viewer: User, thread: Thread) -> int:
+    """The id of the last post the viewer has read in the thread (0: none). One query."""
+    if not viewer.is_authenticated:
+        return 0
+    return (
+        ThreadReadState.objects.filter(user=viewer, thread=thread)
+        .values_list("last_read_post_id", flat=True)
+        .first()
+    ) or 0
+
+
 def _reaction_counts() -> dict:
     return {
         f"n_{kind}": Count("reactions", filter=Q(reactions__kind=kind), distinct=True)
@@ -225,13 +139,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
     group = thread.group
     moderator = policies.can_moderate_group(viewer, group)
     refusal = policies.reply_refusal(viewer, thread)
-    last_read = 0
-    if viewer.is_authenticated:
-        last_read = (
-            ThreadReadState.objects.filter(user=viewer, thread=thread)
-            .values_list("last_read_post_id", flat=True)
-            .first()
-        ) or 0
+    last_read = _last_read(viewer, thread)
     reaction_counts = _reaction_counts()
     posts = (
         _visible_posts(viewer, thread, moderator)
@@ -375,163 +283,15 @@ def post_revisions(viewer: User, post: Post) -> list[PostRevision]:
     return list(post.revisions.select_related("edited_by"))
 
 
-# --- members, requests, invitations ---
-
-
-def group_members(viewer: User, group: SupportGroup) -> list[Membership]:
-    policies.check_read_group(viewer, group)
-    return list(
-        Membership.objects.filter(group=group, status=Membership.Status.ACTIVE)
-        .select_related("user")
-        .order_by("-role", "user__handle")
-    )
-
-
-def join_requests(viewer: User, group: SupportGroup) -> list[Membership]:
-    policies.check_moderate_group(viewer, group)
-    return list(
-        Membership.objects.filter(group=group, status=Membership.Status.PENDING)
-        .select_related("user")
-        .order_by("requested_at")
-    )
-
-
-def invitations(viewer: User, group: SupportGroup) -> list[Invitation]:
-    policies.check_moderate_group(viewer, group)
-    return list(group.invitations.select_related("created_by", "used_by")[:50])
-
-
-def invitation_by_token(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("group").filter(token=token).first()
-
-
-@dataclass
-class MemberCard:
-    member: User
-    shared_groups: list[SupportGroup]
-    is_facilitator_somewhere: bool
-
-
-def member_card(viewer: User, handle: str) -> MemberCard:
-    """A member's public card: handle, bio, join month, and the groups in common the
-    viewer can see. Never the e-mail address."""
-    member = get_object_or_404(User, handle__iexact=handle, is_active=True)
-    shared: list[SupportGroup] = []
-    facilitator = Membership.objects.filter(
-        user=member, role=Membership.Role.FACILITATOR, status=Membership.Status.ACTIVE
-    ).exists()
-    if viewer.is_authenticated:
-        mine = Membership.objects.filter(user=viewer, status=Membership.Status.ACTIVE).values(
-            "group"
-        )
-        shared = list(
-            SupportGroup.objects.filter(
-                pk__in=mine,
-                memberships__user=member,
-                memberships__status=Membership.Status.ACTIVE,
-            ).distinct()
-        )
-    return MemberCard(member, shared, facilitator)
-
-
-# --- who hears of a post ---
-
-
-def existing_handles(handles: set[str]) -> set[str]:
-    """Which of these (lower-case) handles belong to active members. One query."""
-    if not handles:
-        return set()
-    found = _users_by_handle(handles).values_list("handle", flat=True)
-    return {handle.lower() for handle in found}
-
-
-def _users_by_handle(handles: set[str]) -> QuerySet[User]:
-    lowered = [h.lower() for h in handles]
-    return User.objects.annotate(handle_lower=Lower("handle")).filter(
-        is_active=True, handle_lower__in=lowered
-    )
-
-
-def mention_recipients(post: Post, handles: set[str]) -> list[User]:
-    """The members a post mentions who may hear of it: active accounts, never the author.
-    This is the hook where members who blocked the author will be left out (blocking
-    comes in a later issue); visibility of the group is applied by the caller with the
-    other recipients. One query."""
-    if not handles:
-        return []
-    users = _users_by_handle(handles)
-    if post.author_id:
-        users = users.exclude(pk=post.author_id)
-    return list(users)
-
-
-def thread_followers(thread: Thread) -> list[User]:
-    """Active members following a thread. One query."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            thread_subscriptions__thread=thread,
-            thread_subscriptions__state=ThreadSubscription.State.FOLLOW,
-        )
-    )
-
-
-def who_may_hear(group: SupportGroup, thread: Thread, user_ids: set[int]) -> set[int]:
-    """Of ``user_ids``, those who may still see the group, have not muted the thread and
-    have not muted the group's notifications. Two queries whatever the number."""
-    if not user_ids:
-        return set()
-    memberships = {
-        m.user_id: m for m in Membership.objects.filter(group=group, user_id__in=user_ids)
-    }
-    muted_threads = set(
-        ThreadSubscription.objects.filter(
-            thread=thread, user_id__in=user_ids, state=ThreadSubscription.State.MUTE
-        ).values_list("user_id", flat=True)
-    )
-    admins = set()
-    if group.is_private:
-        admins = set(
-            User.objects.filter(pk__in=user_ids, is_active=True, is_staff=True).values_list(
-                "pk", flat=True
-            )
-        )
-    allowed = set()
-    for user_id in user_ids:
-        membership = memberships.get(user_id)
-        if user_id in muted_threads or (membership and membership.notifications_muted):
-            continue
-        # Mirrors policies.can_read_group without a query per member.
-        if group.is_private and not (
-            (membership is not None and membership.is_active) or user_id in admins
-        ):
-            continue
-        allowed.add(user_id)
-    return allowed
-
-
-def subscription_state(viewer: User, thread: Thread) -> str:
-    """ "follow", "mute" or "" (the default) for the thread page's buttons. One query."""
-    if not viewer.is_authenticated:
-        return ""
-    return (
-        ThreadSubscription.objects.filter(user=viewer, thread=thread)
-        .values_list("state", flat=True)
-        .first()
-        or ""
-    )
-
-
 CATCH_UP_LIMIT = 200
 
 
 def thread_changes_since(viewer: User, thread_id: int, since) -> dict:
     """For a live page that reconnects: the ids of the posts the viewer has a place for
-    that were created, edited, deleted or reacted to after ``since``, and the server time
-    to resume from. Raises Http404 if the viewer may no longer read the thread. A fixed
-    number of queries."""
-    from django.utils import timezone
-
+    that were created, edited, deleted or reacted to after ``since`` ("edited" includes
+    what a facilitator changed, hidden, removed, restored or a content warning, and a
+    reaction taken back), and the server time to resume from. Raises Http404 if the viewer
+    may no longer read the thread. A fixed number of queries."""
     now = timezone.now()
     thread = thread_for(viewer, thread_id)
     moderator = policies.can_moderate_group(viewer, thread.group)
@@ -541,7 +301,11 @@ def thread_changes_since(viewer: User, thread_id: int, since) -> dict:
         .order_by("path")
         .values_list("pk", flat=True)[:CATCH_UP_LIMIT]
     )
-    edited = list(posts.filter(edited_at__gt=since).values_list("pk", flat=True)[:CATCH_UP_LIMIT])
+    edited = list(
+        posts.filter(Q(edited_at__gt=since) | Q(changed_at__gt=since)).values_list("pk", flat=True)[
+            :CATCH_UP_LIMIT
+        ]
+    )
     deleted = list(posts.filter(deleted_at__gt=since).values_list("pk", flat=True)[:CATCH_UP_LIMIT])
     reacted = list(
         posts.filter(reactions__created_at__gt=since)
@@ -582,13 +346,7 @@ def post_live(viewer: User, post_id: int) -> LivePost:
     if row is None:
         raise policies.Hidden("No such post.")
     refusal = policies.reply_refusal(viewer, thread)
-    last_read = 0
-    if viewer.is_authenticated:
-        last_read = (
-            ThreadReadState.objects.filter(user=viewer, thread=thread)
-            .values_list("last_read_post_id", flat=True)
-            .first()
-        ) or 0
+    last_read = _last_read(viewer, thread)
     on_page = {row.pk} | ({row.parent_id} if row.parent_id else set())
     (view,) = _post_views(
         viewer,

@@ -1,12 +1,8 @@
-"""Every write in groups: one function per use case, keyword-only, in a transaction,
-permission-checked first. Side effects run after commit."""
+"""Threads and posts: starting a thread, replying, editing, deleting, approving, and
+reactions. Every post is screened (watched words, crisis language) before it is saved."""
 
-import secrets
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -14,189 +10,29 @@ from django.utils import timezone
 from accounts.models import Notification, User
 from accounts.services import notification_send
 from moderation.models import ReviewItem
-from moderation.services.audit import audit_post_action, audit_record
+from moderation.services.audit import audit_post_action
 from moderation.services.crisis import alert_for_post
 from moderation.services.queue import review_open, review_resolve_for
 from moderation.services.words import PostScreening, review_watched_words, screen_post
 
-from . import fanout, policies, realtime, selectors
-from .models import (
+from .. import fanout, policies, realtime, selectors
+from ..models import (
     MAX_TREE_DEPTH,
     PATH_DIGITS,
-    Invitation,
-    Membership,
     Post,
     PostRevision,
     Reaction,
     SupportGroup,
     Thread,
-    ThreadReadState,
     ThreadSubscription,
 )
-from .rendering import link_mentions, mentions_in, render_markdown
-from .tasks import notify_post_published as notify_post_published_task
-from .tasks import notify_reaction as notify_reaction_task
+from ..rendering import link_mentions, linked_mentions, mentions_in, render_markdown
+from ..tasks import notify_post_mentions as notify_post_mentions_task
+from ..tasks import notify_post_published as notify_post_published_task
+from ..tasks import notify_reaction as notify_reaction_task
 
 MAX_BODY = 20000
 MAX_TITLE = 150
-
-
-def _forget_memberships(user: User) -> None:
-    user.__dict__.pop("_haven_memberships", None)
-
-
-@transaction.atomic
-def group_save(*, group: SupportGroup, actor: User | None = None) -> SupportGroup:
-    """Create or update a group (admin). Its rules are ``moderation.Guideline`` rows.
-    A change of slow mode records who set it and is audited with its reason."""
-    before = SupportGroup.objects.filter(pk=group.pk).values("slow_mode_seconds").first()
-    changed = before is not None and before["slow_mode_seconds"] != group.slow_mode_seconds
-    if changed and actor is not None:
-        group.slow_mode_set_by = actor
-    group.full_clean()
-    group.save()
-    if changed:
-        audit_record(
-            actor=actor,
-            action="group.slow_mode",
-            group=group,
-            reason=group.slow_mode_reason,
-            details={
-                "was_seconds": before["slow_mode_seconds"],
-                "now_seconds": group.slow_mode_seconds,
-            },
-        )
-    return group
-
-
-# --- membership ---
-
-
-@transaction.atomic
-def group_join(
-    *,
-    user: User,
-    group: SupportGroup,
-    accept_guidelines: bool,
-    entry_answer: str = "",
-    invitation: Invitation | None = None,
-) -> Membership:
-    """Join an open group, accept an invitation, or ask to join a request-only group.
-    Acceptance of the guidelines is required and recorded with its time."""
-    policies.check_join(user, group, invited=invitation is not None)
-    if not accept_guidelines:
-        raise ValidationError(
-            {"accept_guidelines": "Please read and accept the group's guidelines to join."}
-        )
-    entry_answer = entry_answer.strip()
-    needs_request = group.join_policy == SupportGroup.JoinPolicy.REQUEST and invitation is None
-    if needs_request and not entry_answer:
-        raise ValidationError({"entry_answer": "Please answer the question to ask to join."})
-    now = timezone.now()
-    membership, _ = Membership.objects.select_for_update().get_or_create(
-        user=user, group=group, defaults={"requested_at": now}
-    )
-    membership.role = membership.role or Membership.Role.MEMBER
-    membership.status = Membership.Status.PENDING if needs_request else Membership.Status.ACTIVE
-    membership.entry_answer = entry_answer if needs_request else ""
-    membership.guidelines_accepted_at = now
-    membership.requested_at = now
-    membership.decided_at = None if needs_request else now
-    membership.decided_by = None
-    membership.full_clean()
-    membership.save()
-    if invitation is not None:
-        invitation.used_by = user
-        invitation.used_at = now
-        invitation.save(update_fields=["used_by", "used_at"])
-    if needs_request:
-        review_open(
-            kind=ReviewItem.Kind.JOIN_REQUEST,
-            group=group,
-            membership=membership,
-            reason="Asked to join and answered the entry question.",
-        )
-    _forget_memberships(user)
-    return membership
-
-
-@transaction.atomic
-def group_leave(*, user: User, group: SupportGroup) -> None:
-    """Leave a group (or withdraw a pending request). Posts stay where they are."""
-    deleted, _ = Membership.objects.filter(user=user, group=group).delete()
-    if not deleted:
-        raise PermissionDenied("You are not a member of this group.")
-    _forget_memberships(user)
-
-
-@transaction.atomic
-def join_request_decide(*, actor: User, membership: Membership, approve: bool) -> Membership:
-    """A facilitator approves or declines a request to join. Idempotent per decision."""
-    policies.check_moderate_group(actor, membership.group)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != Membership.Status.PENDING:
-        raise PermissionDenied("This request has already been answered.")
-    membership.status = Membership.Status.ACTIVE if approve else Membership.Status.DECLINED
-    membership.decided_at = timezone.now()
-    membership.decided_by = actor
-    membership.save(update_fields=["status", "decided_at", "decided_by"])
-    group = membership.group
-    decision = "approved" if approve else "declined"
-    review_resolve_for(actor=actor, membership=membership, resolution=decision)
-    audit_record(actor=actor, action=f"join.{decision}", group=group, target_user=membership.user)
-    notification_send(
-        recipient=membership.user,
-        kind=Notification.Kind.JOIN_ANSWERED,
-        message=f"Welcome to {group.name}: your request to join was approved."
-        if approve
-        else f"Your request to join {group.name} was not accepted this time.",
-        url=group.get_absolute_url(),
-    )
-    return membership
-
-
-@transaction.atomic
-def invitation_create(*, actor: User, group: SupportGroup, note: str = "") -> Invitation:
-    """A single-use invitation link that expires after HAVEN_INVITATION_DAYS."""
-    policies.check_moderate_group(actor, group)
-    invitation = Invitation(
-        group=group,
-        token=secrets.token_urlsafe(24),
-        note=note.strip(),
-        created_by=actor,
-        expires_at=timezone.now() + timedelta(days=settings.HAVEN_INVITATION_DAYS),
-    )
-    invitation.full_clean()
-    invitation.save()
-    return invitation
-
-
-@transaction.atomic
-def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
-    policies.check_moderate_group(actor, invitation.group)
-    if invitation.used_at is None and invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-
-
-@transaction.atomic
-def invitation_accept(*, user: User, token: str, accept_guidelines: bool) -> Membership:
-    invitation = Invitation.objects.select_for_update().select_related("group").filter(token=token)
-    invitation = invitation.first()
-    if invitation is None or not invitation.is_usable:
-        raise PermissionDenied(
-            "This invitation has expired or was already used. "
-            "Please ask a facilitator for a new one."
-        )
-    return group_join(
-        user=user,
-        group=invitation.group,
-        accept_guidelines=accept_guidelines,
-        invitation=invitation,
-    )
-
-
-# --- threads and posts ---
 
 
 def _clean_text(value: str, *, field: str, label: str, limit: int) -> str:
@@ -440,6 +276,7 @@ def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> P
     body, content_warning = screened.texts["body"], screened.texts["content_warning"]
     if body == post.body and content_warning == post.content_warning:
         return post
+    mentioned_before = linked_mentions(post.body_html)
     PostRevision.objects.create(
         post=post,
         body=post.body,
@@ -463,6 +300,9 @@ def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> P
         if screened.crisis
         else None
     )
+    if post.state == Post.State.PUBLISHED and linked_mentions(post.body_html) - mentioned_before:
+        post_id = post.pk
+        transaction.on_commit(lambda: notify_post_mentions_task.delay(post_id), robust=True)
     realtime.publish_post_on_commit(post, event="post.edited")
     return post
 
@@ -518,61 +358,10 @@ def reaction_toggle(*, user: User, post: Post, kind: str) -> bool:
     deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     realtime.publish_post_on_commit(post, event="post.reacted")
     if deleted:
+        # A reaction taken back leaves no row: the time tells reconnecting pages.
+        Post.objects.filter(pk=post.pk).update(changed_at=timezone.now())
         return False
     Reaction.objects.get_or_create(post=post, user=user, kind=kind)
     post_id = post.pk
     transaction.on_commit(lambda: notify_reaction_task.delay(post_id), robust=True)
     return True
-
-
-# --- following and muting ---
-
-SUBSCRIPTION_CHOICES = ("follow", "mute", "default")
-
-
-@transaction.atomic
-def thread_subscription_set(*, user: User, thread: Thread, state: str) -> str:
-    """Follow a thread (hear of every reply), mute it (hear nothing of it) or go back to
-    the default (replies to you and mentions). Only for members who may read the thread.
-    Idempotent. Returns the new state ("" for the default)."""
-    if not user.is_authenticated:
-        raise PermissionDenied("Please sign in first.")
-    policies.check_read_group(user, thread.group)
-    if state not in SUBSCRIPTION_CHOICES:
-        raise ValidationError({"state": "Choose follow, mute or default."})
-    if state == "default":
-        ThreadSubscription.objects.filter(user=user, thread=thread).delete()
-        return ""
-    ThreadSubscription.objects.update_or_create(user=user, thread=thread, defaults={"state": state})
-    return state
-
-
-@transaction.atomic
-def group_notifications_mute(*, user: User, group: SupportGroup, muted: bool) -> Membership:
-    """A member mutes (or unmutes) everything from a group's threads: no replies, no
-    followed threads, no mentions. Members only. Idempotent."""
-    membership = Membership.objects.select_for_update().filter(user=user, group=group).first()
-    if membership is None or not membership.is_active:
-        raise PermissionDenied("Only members of this group can mute it.")
-    if membership.notifications_muted != muted:
-        membership.notifications_muted = muted
-        membership.save(update_fields=["notifications_muted"])
-    _forget_memberships(user)
-    return membership
-
-
-def thread_mark_read(*, user: User, thread: Thread, up_to_post_id: int) -> None:
-    """Move the reader's marker forward, never back. One upsert statement whatever the
-    state, so it is safe under concurrent page loads and costs the same every visit."""
-    if not user.is_authenticated or up_to_post_id <= 0:
-        return
-    table = ThreadReadState._meta.db_table
-    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    sql = (
-        f"INSERT INTO {table} (user_id, thread_id, last_read_post_id, updated_at) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, thread_id) DO UPDATE SET "
-        f"last_read_post_id = {greatest}({table}.last_read_post_id, excluded.last_read_post_id), "
-        "updated_at = excluded.updated_at"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, thread.pk, up_to_post_id, timezone.now()])
