@@ -43,7 +43,7 @@ demo: install
 	$(UV) run --frozen --no-dev python manage.py crisis_lexicon_sync
 	$(UV) run --frozen --no-dev python manage.py seed_demo
 	@echo "Serving Haven on http://$(HOST):$(PORT) (Ctrl-C to stop)"
-	HAVEN_EMBEDDED_BEAT=1 $(UV) run --frozen --no-dev uvicorn supportforum.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio
+	HAVEN_EMBEDDED_BEAT=1 $(UV) run --frozen --no-dev uvicorn supportforum.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --no-access-log
 
 lint: install-dev
 	$(UV) run --frozen ruff check .

@@ -17,3 +17,17 @@ class HavenAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return True
+
+    def post_login(self, request: HttpRequest, user, **kwargs):
+        """Signing in during the grace period after asking to delete the account keeps
+        it (accounts.services.account_erasure_cancel)."""
+        from django.contrib import messages
+
+        from .services import account_erasure_cancel
+
+        response = super().post_login(request, user, **kwargs)
+        if account_erasure_cancel(user=user):
+            messages.success(
+                request, "Welcome back. Your account will not be deleted: nothing has changed."
+            )
+        return response

@@ -143,3 +143,37 @@ class NotificationPauseForm(forms.Form):
     duration = forms.ChoiceField(
         choices=[("day", "Pause for a day"), ("week", "Pause for a week"), ("resume", "Resume")]
     )
+
+
+class AccountEraseForm(forms.Form):
+    posts = forms.ChoiceField(
+        label="What should happen to your posts?",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                "keep",
+                "Keep them, shown as written by “Former member”. Nobody can tell they were "
+                "yours, and conversations stay whole.",
+            ),
+            (
+                "remove",
+                "Remove them. Their text is replaced by “[removed at the member's "
+                "request]”; replies from others stay in place.",
+            ),
+        ],
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    mfa_code = forms.CharField(
+        label="Code from your authenticator app",
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand this cannot be undone.",
+        error_messages={"required": "Please tick the box to confirm."},
+    )

@@ -128,3 +128,19 @@ def send_digest_email(user: User, *, items: list[dict], activity: list[dict]) ->
         {"items": items, "activity": activity},
         unsubscribe_url(user, DIGEST),
     )
+
+
+def send_erasure_scheduled_email(address: str, due) -> None:
+    """Tell a member when their account will be deleted and how to keep it. Says nothing
+    of what they wrote or where."""
+    context = {
+        "site_name": settings.SITE_NAME,
+        "due": due,
+        "login_url": absolute(reverse("account_login")),
+    }
+    EmailMultiAlternatives(
+        f"[{settings.SITE_NAME}] Your account will be deleted on {due:%-d %B %Y}",
+        render_to_string("accounts/email/erasure_scheduled.txt", context),
+        None,
+        [address],
+    ).send()

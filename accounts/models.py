@@ -84,6 +84,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
     )
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # The member asked to delete their account: it is erased at this time unless they
+    # sign in before then (accounts.services.data), keeping or removing their posts.
+    erasure_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    erasure_posts = models.CharField(max_length=6, blank=True)
     is_staff = models.BooleanField(
         "admin", default=False, help_text="Admins run Haven and moderate everywhere."
     )
@@ -222,3 +226,67 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}={self.delivery} for {self.user_id}"
+
+
+class DataExport(models.Model):
+    """A member's copy of everything they have given Haven, built off the request path
+    (``accounts.data_export_build``) and downloadable by its owner for 24 hours after it
+    is ready. The JSON is kept in ``payload`` and cleared when it expires."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Could not be prepared"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    token = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+    payload = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Data export {self.pk} for {self.user_id} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:data_export_download", args=[self.token])
+
+    def is_available(self, now=None) -> bool:
+        """Ready and not yet expired: the download link works."""
+        now = now or timezone.now()
+        return (
+            self.state == self.State.READY
+            and self.expires_at is not None
+            and self.expires_at > now
+            and bool(self.payload)
+        )
+
+
+class Block(models.Model):
+    """One member blocking another. For the blocker, the blocked member's posts are
+    collapsed; the blocked member cannot reply directly to the blocker's posts, mention
+    them or notify them. Silent: the blocked member is not told. Moderation contact
+    (removals, warnings, sanctions, facilitator notes) is never blocked."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"])]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocked {self.blocked_id}"

@@ -1,6 +1,6 @@
 from django.core.paginator import Page, Paginator
 
-from .models import Notification, User
+from .models import Block, Notification, User
 
 
 def notifications_page(viewer: User, *, page: str | int | None) -> Page:
@@ -15,3 +15,43 @@ def unread_notification_count(viewer: User) -> int:
     if not viewer.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=viewer, read_at__isnull=True).count()
+
+
+def blocked_ids(viewer: User) -> frozenset[int]:
+    """The ids of the members the viewer blocked. One query per request (kept on the user
+    object)."""
+    if not viewer.is_authenticated:
+        return frozenset()
+    cached = viewer.__dict__.get("_haven_blocked_ids")
+    if cached is None:
+        cached = frozenset(
+            Block.objects.filter(blocker=viewer).values_list("blocked_id", flat=True)
+        )
+        viewer.__dict__["_haven_blocked_ids"] = cached
+    return cached
+
+
+def blocks_of(viewer: User) -> list[Block]:
+    """The viewer's blocks for their settings page, newest first. One query."""
+    return list(Block.objects.filter(blocker=viewer).select_related("blocked"))
+
+
+def who_blocked(author_id: int, user_ids) -> set[int]:
+    """Of ``user_ids``, those who blocked ``author_id``. One query."""
+    if not user_ids:
+        return set()
+    return set(
+        Block.objects.filter(blocked_id=author_id, blocker_id__in=list(user_ids)).values_list(
+            "blocker_id", flat=True
+        )
+    )
+
+
+def has_blocked(user_id: int, other_id: int) -> bool:
+    return Block.objects.filter(blocker_id=user_id, blocked_id=other_id).exists()
+
+
+def blocked_by_count(member: User) -> int:
+    """How many members blocked this one: a signal for facilitators, never shown to
+    members."""
+    return Block.objects.filter(blocked=member).count()

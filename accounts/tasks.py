@@ -65,3 +65,26 @@ def digest_send_batch_task(user_ids: list[int]) -> int:
     """Send the digests of up to DIGEST_BATCH members. Safe to retry: a member already
     sent (``last_digest_at``) is skipped. Returns how many e-mails went out."""
     return sum(services.digest_send(user_id=pk) == "sent" for pk in user_ids)
+
+
+@shared_task(
+    name="accounts.data_export_build",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def data_export_build_task(export_id: int) -> str:
+    """Build a member's data export (enqueued after the commit that recorded the request).
+    Idempotent: an export already built, failed or gone is left alone."""
+    return services.export_build(export_id=export_id)
+
+
+@shared_task(
+    name="accounts.account_erasures_due",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def account_erasures_due_task() -> int:
+    """Hourly (beat): erase the accounts whose 14-day grace period has ended."""
+    return services.account_erasures_due()

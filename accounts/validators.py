@@ -26,6 +26,8 @@ RESERVED_FRAGMENTS = (
     "counselor",
     "therapist",
 )
+# What an erased account's handle starts with (accounts.services.data); nobody may take it.
+ERASED_PREFIX = "former-"
 # Refused as the whole handle (ignoring case, hyphens and underscores).
 RESERVED_HANDLES = frozenset(
     {
@@ -78,6 +80,12 @@ def validate_handle_not_reserved(value: str) -> None:
     if plain in RESERVED_HANDLES or skeleton in RESERVED_HANDLES:
         raise ValidationError(
             "That handle is reserved. Please choose another.", code="handle_reserved"
+        )
+    if value.casefold().startswith(ERASED_PREFIX):
+        raise ValidationError(
+            f"Handles starting with “{ERASED_PREFIX}” are reserved for erased accounts. "
+            "Please choose another.",
+            code="handle_reserved",
         )
     for fragment in RESERVED_FRAGMENTS:
         if fragment in plain or fragment in skeleton:

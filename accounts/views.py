@@ -1,7 +1,9 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +15,7 @@ from moderation import policies as moderation_policies
 
 from . import preferences, selectors, services
 from .forms import (
+    AccountEraseForm,
     NotificationPauseForm,
     NotificationReadForm,
     NotificationSettingsForm,
@@ -37,7 +40,48 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 def member_card(request: HttpRequest, handle: str) -> HttpResponse:
     card = group_selectors.member_card(request.user, handle)
     moderator = moderation_policies.is_moderator(request.user)
-    return render(request, "accounts/member_card.html", {"card": card, "moderator": moderator})
+    context = {
+        "card": card,
+        "moderator": moderator,
+        "blocked": card.member.pk in selectors.blocked_ids(request.user),
+        # A signal for facilitators (as Discourse shows it), never for members.
+        "blocked_by": selectors.blocked_by_count(card.member) if moderator else None,
+    }
+    return render(request, "accounts/member_card.html", context)
+
+
+@login_required
+def member_block(request: HttpRequest, handle: str) -> HttpResponse:
+    """Confirm, then block. The member is not told."""
+    card = group_selectors.member_card(request.user, handle)
+    target = card.member
+    if request.method == "POST":
+        try:
+            services.member_block(user=request.user, target=target)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(
+                request,
+                f"You blocked {target.handle}. Their posts are folded away for you, and they "
+                "can't reply to your posts, mention you or notify you. They are not told.",
+            )
+        return redirect("accounts:blocks")
+    return render(request, "accounts/member_block.html", {"card": card})
+
+
+@login_required
+@require_POST
+def member_unblock(request: HttpRequest, handle: str) -> HttpResponse:
+    card = group_selectors.member_card(request.user, handle)
+    if services.member_unblock(user=request.user, target=card.member):
+        messages.success(request, f"You unblocked {card.member.handle}.")
+    return redirect("accounts:blocks")
+
+
+@login_required
+def blocks(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/blocks.html", {"blocks": selectors.blocks_of(request.user)})
 
 
 @login_required
@@ -123,3 +167,73 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         context = {"error": exc.messages[0]}
         return render(request, "accounts/unsubscribe.html", context, status=400)
     return render(request, "accounts/unsubscribe.html", {"label": label, "done": done})
+
+
+# --- Your data: export and erasure ----------------------------------------------------
+
+
+def _data_context(request: HttpRequest, form: AccountEraseForm | None = None) -> dict:
+    export = services.export_latest(request.user)
+    return {
+        "export": export,
+        "export_available": export is not None and export.is_available(),
+        "erase_form": form or AccountEraseForm(),
+        "has_mfa": Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.TOTP
+        ).exists(),
+    }
+
+
+@login_required
+def data_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/data.html", _data_context(request))
+
+
+@login_required
+@require_POST
+def data_export_request(request: HttpRequest) -> HttpResponse:
+    try:
+        services.export_request(user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Your copy is being prepared. It will appear on this page.")
+    return redirect("accounts:data")
+
+
+@login_required
+def data_export_download(request: HttpRequest, token: str) -> HttpResponse:
+    export = services.export_for_download(user=request.user, token=token)
+    if export is None:
+        raise Http404("No such export.")
+    response = HttpResponse(export.payload, content_type="application/json; charset=utf-8")
+    filename = services.export_filename(export)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+@require_POST
+def account_erase(request: HttpRequest) -> HttpResponse:
+    form = AccountEraseForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.account_erasure_request(
+                user=request.user,
+                posts=form.cleaned_data["posts"],
+                password=form.cleaned_data["password"],
+                mfa_code=form.cleaned_data["mfa_code"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            logout(request)
+            messages.success(
+                request,
+                f"Your account will be deleted on {user.erasure_due_at:%-d %B %Y}. "
+                "Changed your mind? Sign in before then and it stays. Take care of yourself.",
+            )
+            return redirect("groups:directory")
+    context = _data_context(request, form)
+    return render(request, "accounts/data.html", context, status=400)

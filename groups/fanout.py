@@ -5,11 +5,13 @@ reply in a followed thread), through ``accounts.services.notify`` with the key
 ``post:<id>``; a member already told of the post (by the request, or a first run of the
 task) is skipped, so running it twice changes nothing. An anonymous post never names
 its author, not even as the notification's actor. Visibility is checked here: only
-members who may still see the group, and have not muted the thread or the group, hear.
+members who may still see the group, have not muted the thread or the group and have not
+blocked the author, hear.
 """
 
 from django.db import transaction
 
+from accounts import selectors as account_selectors
 from accounts.models import Notification, User
 from accounts.services import notify
 
@@ -54,6 +56,8 @@ def _message(kind: str, name: str, title: str) -> str:
 def _deliver(post: Post, wanted: dict[int, str], users: dict[int, User]) -> int:
     thread = post.thread
     allowed = selectors.who_may_hear(thread.group, thread, set(wanted))
+    if post.author_id:  # a member who blocked the author hears nothing of their posts
+        allowed -= account_selectors.who_blocked(post.author_id, allowed)
     told = set(
         Notification.objects.filter(key=post_key(post), recipient_id__in=allowed).values_list(
             "recipient_id", flat=True
@@ -164,7 +168,10 @@ def post_notify_reactions(*, post_id: int) -> Notification | None:
     if post.author_id not in selectors.who_may_hear(thread.group, thread, {post.author_id}):
         return None
     rows = list(
-        Reaction.objects.filter(post=post).exclude(user_id=post.author_id).values("user_id", "kind")
+        Reaction.objects.filter(post=post)
+        .exclude(user_id=post.author_id)
+        .exclude(user__blocks_received__blocker_id=post.author_id)  # not from those blocked
+        .values("user_id", "kind")
     )
     people = {row["user_id"] for row in rows}
     if not people:

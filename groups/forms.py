@@ -1,5 +1,7 @@
 from django import forms
 
+from supportforum.forms import date_field
+
 from .models import Reaction
 from .services import MAX_BODY, MAX_TITLE
 
@@ -48,6 +50,22 @@ class EditForm(forms.Form):
     content_warning = forms.CharField(
         required=False, max_length=120, label="Content warning", help_text=CW_HELP
     )
+    # Asked only after the personal-information guard found something (see
+    # ``personal_information_found``); hidden and false until then.
+    personal_ok = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Post it anyway: I have checked what it shares",
+        label_suffix="",
+    )
+
+    personal_segments: dict | None = None
+
+    def personal_information_found(self, exc) -> None:
+        """The guard found personal information: show the highlighted parts (the
+        template's ``groups/_personal_warning.html``) and ask to post anyway."""
+        self.personal_segments = exc.segments
+        self.fields["personal_ok"].widget = forms.CheckboxInput()
 
 
 class PostFields(EditForm):
@@ -101,3 +119,45 @@ class GroupMuteForm(forms.Form):
         coerce=lambda value: value == "1",
         error_messages={"invalid_choice": "Choose mute or unmute."},
     )
+
+
+class SearchForm(forms.Form):
+    """The search page's GET parameters. The query itself is never logged or stored."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search for",
+        widget=forms.SearchInput,
+        help_text='Use "quotes" for a phrase, -word to leave a word out, or to find either.',
+        error_messages={
+            "max_length": "Please search with at most %(limit_value)d characters "
+            "(this has %(show_value)d).",
+        },
+    )
+    group = forms.ChoiceField(
+        required=False,
+        label="Group",
+        error_messages={"invalid_choice": "Choose one of the groups you can read."},
+    )
+    author = forms.CharField(required=False, max_length=40, label="Posted by (handle)")
+    since = date_field("From")
+    until = date_field("To")
+
+    def __init__(self, *args, groups=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "All your groups")] + [
+            (g.slug, g.name) for g in groups
+        ]
+
+    def clean_author(self) -> str:
+        return self.cleaned_data["author"].lstrip("@")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not data.get("q"):
+            raise forms.ValidationError("Type a word or two to search for.")
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The “to” date is before the “from” date.")
+        return data

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -245,6 +247,16 @@ MAX_TREE_DEPTH = 16
 PATH_DIGITS = 12
 
 
+class SearchGinIndex(GinIndex):
+    """A GIN index on PostgreSQL; a plain index elsewhere (SQLite has no GIN, and the
+    embedded default searches with a fallback that never reads the vector)."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index.create_sql(self, model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def published(self) -> "PostQuerySet":
         return self.filter(state=Post.State.PUBLISHED, deleted_at__isnull=True)
@@ -288,6 +300,9 @@ class Post(models.Model):
     # warning) or a reaction was taken back: what a live page that reconnects re-fetches,
     # beside edits, deletions and new reactions, which carry their own times.
     changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Full-text search document, written by a PostgreSQL trigger (migration 0007): the
+    # body, and for an opening post its thread's title. NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -296,6 +311,7 @@ class Post(models.Model):
             models.Index(fields=["thread", "path"]),
             models.Index(fields=["author", "thread"]),
             models.Index(fields=["author", "created_at"]),
+            SearchGinIndex(fields=["search_vector"], name="post_search_gin"),
         ]
 
     def __str__(self) -> str:

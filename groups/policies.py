@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 
-from accounts.models import User
+from accounts.models import Block, User
 
 from .models import Membership, Post, SupportGroup, Thread
 
@@ -271,6 +271,21 @@ def check_reply(user: AnyUser, thread: Thread, parent: Post | None = None) -> No
             raise PermissionDenied("That post is in another thread.")
         if parent.state != Post.State.PUBLISHED or parent.is_deleted:
             raise PermissionDenied("That post can no longer be replied to.")
+        if blocks_direct_reply(user, parent, thread.group):
+            raise PermissionDenied(BLOCKED_REPLY)
+
+
+BLOCKED_REPLY = "You can't reply directly to this post. You can still reply to the thread."
+
+
+def blocks_direct_reply(user: AnyUser, parent: Post, group: SupportGroup) -> bool:
+    """Has the parent's author blocked ``user``? Facilitators and admins of the group are
+    never kept from moderation contact. One query."""
+    if not user.is_authenticated or parent.author_id is None or parent.author_id == user.pk:
+        return False
+    if can_moderate_group(user, group):
+        return False
+    return Block.objects.filter(blocker_id=parent.author_id, blocked_id=user.pk).exists()
 
 
 def post_needs_approval(user: AnyUser, group: SupportGroup) -> bool:

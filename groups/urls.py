@@ -27,4 +27,5 @@ urlpatterns = [
     path("p/<int:post_id>/history/", views.post_history, name="post_history"),
     path("p/<int:post_id>/react/", views.post_react, name="post_react"),
     path("p/<int:post_id>/approve/", views.post_approve, name="post_approve"),
+    path("search/", views.search, name="search"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from moderation.models import CrisisAlert
@@ -24,6 +25,7 @@ from .forms import (
     ReactionForm,
     ReplyForm,
     ReplyTargetForm,
+    SearchForm,
     SubscriptionForm,
     ThreadForm,
 )
@@ -393,5 +395,31 @@ def post_live(request: HttpRequest, post_id: int) -> HttpResponse:
     live = selectors.post_live(request.user, post_id)
     context = {"pv": live.post, "view": live}
     response = render(request, "groups/_post.html", context)
+    response.haven_noindex = True
+    return response
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Search what the viewer may read. The query travels in the URL (a GET form), so the
+    page is never cached, never indexed and never sent on as a referrer."""
+    scope = selectors.search_scope(request.user)
+    form = SearchForm(request.GET or None, groups=scope.groups)
+    found = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        found = selectors.search(
+            request.user,
+            q=data["q"],
+            group_slug=data["group"],
+            author=data["author"],
+            since=data["since"],
+            until=data["until"],
+            page=request.GET.get("page") or 1,
+            scope=scope,
+        )
+    response = render(request, "groups/search.html", {"form": form, "found": found})
+    patch_cache_control(response, no_store=True, private=True)
+    response["Referrer-Policy"] = "no-referrer"
     response.haven_noindex = True
     return response

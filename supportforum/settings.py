@@ -225,6 +225,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60 * 60,
         "options": {"expires": 50 * 60},
     },
+    # Accounts whose owners asked to delete them are erased when the grace period ends.
+    "accounts.account_erasures_due": {
+        "task": "accounts.account_erasures_due",
+        "schedule": 60 * 60,
+        "options": {"expires": 50 * 60},
+    },
     # Notification e-mails held for a member's quiet hours go out when those end.
     "accounts.notification_emails_release": {
         "task": "accounts.notification_emails_release",

@@ -29,6 +29,9 @@ def attempt(form: forms.Form, action: Callable[[], Any]) -> Any:
     try:
         return action()
     except ValidationError as exc:
+        found = getattr(form, "personal_information_found", None)
+        if found is not None and hasattr(exc, "segments"):
+            found(exc)  # the personal-information guard: highlight and ask
         if hasattr(exc, "error_dict"):
             for name, errors in exc.error_dict.items():
                 form.add_error(name if name in form.fields else None, errors)

@@ -11,6 +11,7 @@ from supportforum.celery import app
 pytestmark = pytest.mark.embedded
 
 
+@pytest.mark.django_db  # each run closes stale database connections, as the thread does
 def test_runs_each_entry_when_its_schedule_is_due_and_survives_a_failing_task() -> None:
     calls: list[str] = []
 

@@ -24,6 +24,13 @@ from .directory import (
     join_requests,
     member_card,
 )
+from .search import (
+    SearchPage,
+    SearchResult,
+    SearchScope,
+    search,
+    search_scope,
+)
 from .threads import (
     CATCH_UP_LIMIT,
     LivePost,
@@ -48,6 +55,9 @@ __all__ = [
     "NoteView",
     "PostView",
     "ReactionCount",
+    "SearchPage",
+    "SearchResult",
+    "SearchScope",
     "ThreadPage",
     "ThreadRow",
     "directory_for",
@@ -64,6 +74,8 @@ __all__ = [
     "post_live",
     "post_page_number",
     "post_revisions",
+    "search",
+    "search_scope",
     "subscription_state",
     "thread_changes_since",
     "thread_followers",

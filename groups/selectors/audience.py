@@ -31,15 +31,14 @@ def _users_by_handle(handles: set[str]) -> QuerySet[User]:
 
 
 def mention_recipients(post: Post, handles: set[str]) -> list[User]:
-    """The members a post mentions who may hear of it: active accounts, never the author.
-    This is the hook where members who blocked the author will be left out (blocking
-    comes in a later issue); visibility of the group is applied by the caller with the
-    other recipients. One query."""
+    """The members a post mentions who may hear of it: active accounts, never the author,
+    never a member who blocked the author; visibility of the group is applied by the
+    caller with the other recipients. One query."""
     if not handles:
         return []
     users = _users_by_handle(handles)
     if post.author_id:
-        users = users.exclude(pk=post.author_id)
+        users = users.exclude(pk=post.author_id).exclude(blocks_made__blocked_id=post.author_id)
     return list(users)
 
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import Block, User
 
 from .. import policies
 from ..models import (
@@ -67,7 +67,12 @@ def _threads_for(viewer: User, group: SupportGroup) -> QuerySet[Thread]:
     if not policies.can_moderate_group(viewer, group):
         mine = Q(author_id=viewer.pk) if viewer.is_authenticated else Q(pk__in=[])
         threads = threads.filter(Q(is_published=True) | mine)
-    return threads.select_related("author").annotate(**_unread_annotation(viewer)).listed_order()
+    annotations = _unread_annotation(viewer)
+    if viewer.is_authenticated:
+        annotations["author_blocked"] = Exists(
+            Block.objects.filter(blocker_id=viewer.pk, blocked_id=OuterRef("author_id"))
+        )
+    return threads.select_related("author").annotate(**annotations).listed_order()
 
 
 @dataclass
@@ -75,6 +80,7 @@ class ThreadRow:
     thread: Thread
     author_label: str
     is_unread: bool
+    from_blocked: bool = False
 
 
 def _thread_rows(viewer: User, page: Page) -> list[ThreadRow]:
@@ -90,7 +96,9 @@ def _thread_rows(viewer: User, page: Page) -> list[ThreadRow]:
             label = thread.author.handle if thread.author else "Former member"
         last_read = thread.last_read_post_id
         unread = viewer.is_authenticated and (last_read is None or thread.last_post_id > last_read)
-        rows.append(ThreadRow(thread, label, bool(unread)))
+        # Never for an anonymous thread: folding it would say who started it.
+        blocked = getattr(thread, "author_blocked", False) and label != "Anonymous member"
+        rows.append(ThreadRow(thread, label, bool(unread), bool(blocked)))
     return rows
 
 

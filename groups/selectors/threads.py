@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Block, User
 from moderation import policies as moderation_policies
 from moderation.models import FacilitatorNote, Resource
 
@@ -54,6 +54,7 @@ class PostView:
     can_view_history: bool
     can_add_note: bool = False
     facilitator_notes: list["NoteView"] = field(default_factory=list)
+    from_blocked: bool = False  # collapsed: "Post from a member you blocked"
 
 
 @dataclass
@@ -124,6 +125,22 @@ def _last_read(viewer: User, thread: Thread) -> int:
     ) or 0
 
 
+def _block_annotations(viewer: User) -> dict:
+    """Per post: did the viewer block its author (``author_blocked``: the post collapses)
+    and did its author block the viewer (``blocks_viewer``: no direct reply). Part of the
+    posts query, so no query of their own."""
+    if not viewer.is_authenticated:
+        return {}
+    return {
+        "author_blocked": Exists(
+            Block.objects.filter(blocker_id=viewer.pk, blocked_id=OuterRef("author_id"))
+        ),
+        "blocks_viewer": Exists(
+            Block.objects.filter(blocker_id=OuterRef("author_id"), blocked_id=viewer.pk)
+        ),
+    }
+
+
 def _reaction_counts() -> dict:
     return {
         f"n_{kind}": Count("reactions", filter=Q(reactions__kind=kind), distinct=True)
@@ -144,7 +161,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
     posts = (
         _visible_posts(viewer, thread, moderator)
         .select_related("author", "reply_to__author")
-        .annotate(**reaction_counts)
+        .annotate(**reaction_counts, **_block_annotations(viewer))
         .order_by("path")
     )
     paginator = Paginator(posts, settings.HAVEN_POSTS_PER_PAGE)
@@ -232,6 +249,12 @@ def _post_views(
             for kind, label in Reaction.Kind.choices
         ]
         alive = post.state == Post.State.PUBLISHED and not post.is_deleted
+        # An anonymous post never collapses as "from a member you blocked": that would
+        # tell the reader who wrote it.
+        from_blocked = getattr(post, "author_blocked", False) and policies.can_see_author(
+            viewer, post, moderator=moderator
+        )
+        blocks_viewer = getattr(post, "blocks_viewer", False) and not moderator
         views.append(
             PostView(
                 post=post,
@@ -249,12 +272,13 @@ def _post_views(
                 can_edit=own and policies.edit_refusal(viewer, post) is None,
                 can_delete=policies.can_delete_post(viewer, post),
                 can_react=policies.can_react(viewer, post),
-                can_reply=alive and refusal is None,
+                can_reply=alive and refusal is None and not blocks_viewer,
                 can_approve=moderator and post.state == Post.State.PENDING,
                 can_flag=moderation_policies.can_flag(viewer, post),
                 can_view_history=post.edited_at is not None and (own or moderator),
                 can_add_note=moderator and post.state != Post.State.REMOVED and not post.is_deleted,
                 facilitator_notes=notes.get(post.pk, []) if show_body else [],
+                from_blocked=from_blocked,
             )
         )
     return views
@@ -340,7 +364,7 @@ def post_live(viewer: User, post_id: int) -> LivePost:
         _visible_posts(viewer, thread, moderator)
         .filter(pk=post.pk)
         .select_related("author", "reply_to__author")
-        .annotate(**_reaction_counts())
+        .annotate(**_reaction_counts(), **_block_annotations(viewer))
         .first()
     )
     if row is None:

@@ -185,6 +185,7 @@ def thread_create(
     body: str,
     content_warning: str = "",
     anonymous: bool = False,
+    personal_ok: bool = True,
 ) -> Thread:
     """Start a thread with its opening post. Under pre-moderation the thread stays out of
     the group's list (but visible to its author) until a facilitator approves the post."""
@@ -193,7 +194,12 @@ def thread_create(
     body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
     screened = screen_post(
-        author=author, group=group, title=title, body=body, content_warning=content_warning
+        author=author,
+        group=group,
+        personal_ok=personal_ok,
+        title=title,
+        body=body,
+        content_warning=content_warning,
     )
     texts = screened.texts
     title, body, content_warning = texts["title"], texts["body"], texts["content_warning"]
@@ -235,6 +241,7 @@ def post_create(
     reply_to: Post | None = None,
     content_warning: str = "",
     anonymous: bool = False,
+    personal_ok: bool = True,
 ) -> Post:
     """Reply to a thread, or to one post in it. Published at once or held for a
     facilitator by the group's posting policy; the live update goes out after commit."""
@@ -243,7 +250,11 @@ def post_create(
     body = _clean_text(body, field="body", label="reply", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
     screened = screen_post(
-        author=author, group=thread.group, body=body, content_warning=content_warning
+        author=author,
+        group=thread.group,
+        personal_ok=personal_ok,
+        body=body,
+        content_warning=content_warning,
     )
     _auto_follow(author, thread)
     return _insert_post(
@@ -259,7 +270,9 @@ def post_create(
 
 
 @transaction.atomic
-def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> Post:
+def post_edit(
+    *, editor: User, post: Post, body: str, content_warning: str, personal_ok: bool = True
+) -> Post:
     """Edit a post, keeping the previous version in its revision history. The new text is
     screened as a new post is: a watched word to hold takes a published post back to
     awaiting approval, one to flag puts it in the review queue."""
@@ -270,7 +283,11 @@ def post_edit(*, editor: User, post: Post, body: str, content_warning: str) -> P
     if body == post.body and content_warning == post.content_warning:
         return post
     screened = screen_post(
-        author=editor, group=post.thread.group, body=body, content_warning=content_warning
+        author=editor,
+        group=post.thread.group,
+        personal_ok=personal_ok,
+        body=body,
+        content_warning=content_warning,
     )
     holds, flags = screened.holds, screened.flags
     body, content_warning = screened.texts["body"], screened.texts["content_warning"]

@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.models import User
 from groups.models import SupportGroup
+from supportforum.forms import date_field
 
 from ..selectors.audit import AuditFilters, audit_action_choices, audit_groups_for
 
@@ -21,18 +22,8 @@ class AuditFilterForm(forms.Form):
     )
     actor = forms.CharField(required=False, max_length=30, label="Done by (handle)")
     target = forms.CharField(required=False, max_length=30, label="Member concerned (handle)")
-    since = forms.DateField(
-        required=False,
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date like 2025-03-31."},
-    )
-    until = forms.DateField(
-        required=False,
-        label="Until",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date like 2025-03-31."},
-    )
+    since = date_field("From")
+    until = date_field("Until")
 
     def __init__(self, *args, viewer: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from ..crisis import Assessment
 from ..models import ReviewItem, WatchedWord
 from ..screening import normalize_word, screen_text, watched_words_changed, word_problem
 from .audit import audit_record
+from .personal import CRISIS_HOLD, PersonalInformationFound, personal_information_in
 from .queue import review_open
 
 
@@ -105,12 +106,17 @@ class PostScreening(NamedTuple):
     crisis: Assessment | None = None  # the strongest crisis finding in any field
 
 
-def screen_post(*, author: User, group: SupportGroup, **fields: str) -> PostScreening:
+def screen_post(
+    *, author: User, group: SupportGroup, personal_ok: bool = True, **fields: str
+) -> PostScreening:
     """Screen what someone is about to post (title, body, content warning: ``fields``)
     with ``screen_text``. A blocked word raises ValidationError on its field with the
     word's message, before anything is saved. ``crisis`` is the strongest crisis
     assessment of any field. Facilitators' and admins' own words are
-    blocked and replaced but never held or flagged. Writes nothing."""
+    blocked and replaced but never held or flagged. Personal information
+    (``personal.py``) raises ``PersonalInformationFound`` unless the member confirmed it
+    (``personal_ok``), except with crisis language, where the post is held instead.
+    Writes nothing."""
     texts, holds, flags = {}, [], []
     crisis: Assessment | None = None
     for name, text in fields.items():
@@ -132,6 +138,11 @@ def screen_post(*, author: User, group: SupportGroup, **fields: str) -> PostScre
     if group_policies.can_moderate_group(author, group):
         # Staff are people too: their crisis language alerts like anyone's.
         return PostScreening(texts, [], [], crisis)
+    personal = personal_information_in(texts)
+    if personal and crisis is not None:
+        holds.append(CRISIS_HOLD)
+    elif personal and not personal_ok:
+        raise PersonalInformationFound(personal, texts)
     return PostScreening(texts, list(dict.fromkeys(holds)), list(dict.fromkeys(flags)), crisis)
 
 

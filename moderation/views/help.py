@@ -18,12 +18,14 @@ from groups import policies as group_policies
 from groups.models import SupportGroup
 from supportforum.views import attempt
 
+from .. import pii
 from ..forms.help import DraftForm, RegionForm, TalkForm
 from ..models import CrisisAlert
 from ..selectors.alerts import has_open_help_request
 from ..selectors.crisis_lines import crisis_line_regions, lines_for
 from ..services.help import help_request_raise
 from ..services.lexicon import assess_text
+from ..services.personal import personal_information_in
 
 REQUESTED = "haven_help_requested"
 DRAFT_CHECKS_PER_MINUTE = 60
@@ -82,19 +84,33 @@ def _over_limit(user_id: int) -> bool:
 @sensitive_post_parameters("title", "body")
 def draft_check(request: HttpRequest) -> HttpResponse:
     """htmx, while a member writes: the crisis panel when the draft reads as crisis
-    language (moderate or above), else an empty fragment. Stores and logs nothing."""
+    language (moderate or above), else a note if it holds personal information, else an
+    empty fragment. Stores and logs nothing."""
     if _over_limit(request.user.pk):
         return HttpResponse("", status=429)
     form = DraftForm(request.POST)
     if not form.is_valid():
         return HttpResponse("")
-    if assess_text(form.draft()).severity < CrisisAlert.Severity.MODERATE:
-        return HttpResponse("")
     group_id = form.cleaned_data.get("group")
     group = SupportGroup.objects.filter(pk=group_id).first() if group_id else None
+    if assess_text(form.draft()).severity < CrisisAlert.Severity.MODERATE:
+        return _personal_hint(request, form.draft(), group)
     context = {
         "crisis": lines_for(request.user),
         "panel_group": group if group and group_policies.is_member(request.user, group) else None,
         "panel_kind": "draft",
     }
     return render(request, "moderation/_crisis_panel.html", context)
+
+
+def _personal_hint(request: HttpRequest, draft: str, group: SupportGroup | None) -> HttpResponse:
+    """A gentle note when a draft (of a member, not staff) holds personal information,
+    before they press Post; the guard asks again on posting."""
+    if group is not None and group_policies.can_moderate_group(request.user, group):
+        return HttpResponse("")
+    found = personal_information_in({"draft": draft}).get("draft", [])
+    if not found:
+        return HttpResponse("")
+    kinds = [kind for kind in pii.KINDS if any(f.kind == kind for f in found)]
+    context = {"labels": [pii.LABELS[kind] for kind in kinds]}
+    return render(request, "moderation/_personal_hint.html", context)

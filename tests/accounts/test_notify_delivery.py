@@ -116,7 +116,7 @@ def test_take_a_break_records_but_pushes_and_mails_nothing(
     member, enqueued, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     pushed: list[int] = []
-    monkeypatch.setattr(services.realtime, "publish_unread", pushed.append)
+    monkeypatch.setattr(services.notifications.realtime, "publish_unread", pushed.append)
     services.notifications_pause(user=member, duration="week")
     with django_capture_on_commit_callbacks(execute=True):
         note = _notify(member)
@@ -134,7 +134,7 @@ def test_crisis_notices_are_pushed_during_a_break(
     admin_user, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     pushed: list[int] = []
-    monkeypatch.setattr(services.realtime, "publish_unread", pushed.append)
+    monkeypatch.setattr(services.notifications.realtime, "publish_unread", pushed.append)
     services.notifications_pause(user=admin_user, duration="day")
     with django_capture_on_commit_callbacks(execute=True):
         _notify(admin_user, kind=Kind.CRISIS_ALERT)

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts import services
+from accounts import preferences, services
 from accounts.models import DigestFrequency, Notification
 from accounts.tasks import digest_send_batch_task, digest_send_due_task, notification_email_task
 from groups import services as group_services
@@ -107,7 +107,7 @@ def test_digest_failure_restores_last_digest(tokyo, monkeypatch) -> None:
     def boom(*args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr(services.mail, "send_digest_email", boom)
+    monkeypatch.setattr(services.notifications.mail, "send_digest_email", boom)
     with pytest.raises(OSError):
         services.digest_send(user_id=tokyo.pk, now=TOKYO_MORNING)
     tokyo.refresh_from_db()
@@ -123,7 +123,7 @@ def test_digest_send_due_hands_out_batches(monkeypatch, db) -> None:
     batches: list[list[int]] = []
     monkeypatch.setattr(services, "DIGEST_BATCH", 2)
     monkeypatch.setattr(digest_send_batch_task, "delay", batches.append)
-    monkeypatch.setattr(services.timezone, "now", lambda: TOKYO_MORNING)
+    monkeypatch.setattr(services.notifications.timezone, "now", lambda: TOKYO_MORNING)
     assert digest_send_due_task.run() == 5
     assert [len(b) for b in batches] == [2, 2, 1]
     assert sorted(pk for b in batches for pk in b) == sorted(p.pk for p in people)
@@ -212,7 +212,7 @@ def test_no_private_content_in_any_email(private_group, monkeypatch) -> None:
         notification_email_task.run(note.pk)
     services.notification_settings_update(
         user=author,
-        deliveries={k: "digest" for k, _ in services.preferences.configurable_kinds()},
+        deliveries=dict.fromkeys(dict(preferences.configurable_kinds()), "digest"),
         digest_frequency=DigestFrequency.DAILY,
         quiet_hours_start=None,
         quiet_hours_end=None,

@@ -72,6 +72,7 @@ def test_signup_handle_unique_case_insensitively(client) -> None:
         "staff_team",
         "Crisis_Line",
         "anonymous",
+        "Former-a1b2c3",
     ],
 )
 def test_signup_refuses_reserved_handles(client, handle: str) -> None:

@@ -144,7 +144,8 @@ def test_member_card_query_count_is_fixed(client, group, member) -> None:
         shared = GroupFactory()
         MembershipFactory(group=shared, user=viewer)
         MembershipFactory(group=shared, user=member)
-    assert _queries(client, url) == small == 6 + NAV_ROLE
+    # 7: the six before, and whether the viewer blocked this member.
+    assert _queries(client, url) == small == 7 + NAV_ROLE
 
 
 # --- what a member sees ---

@@ -176,7 +176,7 @@ def test_audit_page_explains_bad_filters(mod_client, entries, other_group) -> No
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Enter a date like 2025-03-31." in html
+    assert "Enter the date as year-month-day, e.g. 2026-03-14." in html
     assert "Choose one of the groups in the list." in html
     assert "Please correct the filters above." in html and "<td>Approved a post</td>" not in html
     response = mod_client.get(URL, {"since": "2025-03-02", "until": "2025-03-01"})

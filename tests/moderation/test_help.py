@@ -278,6 +278,16 @@ def test_draft_check_returns_empty_fragment_otherwise(member_client, body) -> No
     assert response.status_code == 200 and response.content == b""
 
 
+def test_draft_check_notes_personal_information_without_crisis_language(
+    member_client, group
+) -> None:
+    html = _check(member_client, body="text me on 07700 900123", group=group.pk).content.decode()
+    assert "Your draft seems to include a phone number." in html
+    assert 'id="crisis-panel"' not in html
+    both = _check(member_client, body=f"{CRISIS} 07700 900123", group=group.pk).content.decode()
+    assert 'id="crisis-panel"' in both and "Your draft seems" not in both  # crisis first
+
+
 def test_draft_check_ignores_a_group_they_are_not_in(member_client) -> None:
     elsewhere = GroupFactory(name="Elsewhere")
     html = _check(member_client, body=CRISIS, group=elsewhere.pk).content.decode()

@@ -1,3 +1,6 @@
+"""Notifications: recording them (``notify``), preferences, e-mails, quiet hours,
+take-a-break, unsubscribe and digests; and the member's profile."""
+
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -7,8 +10,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import mail, preferences, realtime
-from .models import DigestFrequency, Notification, NotificationPreference, User
+from .. import mail, preferences, realtime
+from ..models import DigestFrequency, Notification, NotificationPreference, User
 
 if TYPE_CHECKING:
     from groups.models import Post, SupportGroup, Thread
@@ -28,7 +31,7 @@ def profile_update(*, user: User, bio: str, region: str, time_zone: str) -> User
 
 
 def _email_on_commit(notification_id: int) -> None:
-    from .tasks import notification_email_task  # tasks import this module
+    from ..tasks import notification_email_task  # tasks import this module
 
     transaction.on_commit(lambda: notification_email_task.delay(notification_id), robust=True)
 
@@ -141,6 +144,7 @@ def notification_email_send(
     if (
         notification.read_at is not None
         or not user.is_active
+        or user.erasure_due_at is not None  # leaving: no more e-mail
         or preferences.delivery_for(user, notification.kind) != Delivery.EMAIL
     ):
         outcome = "skipped"
@@ -299,7 +303,12 @@ def digest_due(user: User, now: datetime) -> bool:
     """Due: digest on, active, not paused, it is past 08:00 local and the last digest was
     before this morning's (daily) or more than ~a week ago (weekly)."""
     period = DIGEST_PERIOD.get(user.digest_frequency)
-    if period is None or not user.is_active or preferences.is_paused(user, now):
+    if (
+        period is None
+        or not user.is_active
+        or user.erasure_due_at
+        or preferences.is_paused(user, now)
+    ):
         return False
     threshold = _digest_threshold(preferences.member_zone(user), now)
     if now < threshold:
@@ -310,9 +319,9 @@ def digest_due(user: User, now: datetime) -> bool:
 def digest_due_ids(*, now: datetime | None = None) -> list[int]:
     """Ids of members whose digest is due now: one query per time zone in use."""
     now = now or timezone.now()
-    members = User.objects.filter(is_active=True, digest_frequency__in=list(DIGEST_PERIOD)).exclude(
-        notifications_paused_until__gt=now
-    )
+    members = User.objects.filter(
+        is_active=True, erasure_due_at__isnull=True, digest_frequency__in=list(DIGEST_PERIOD)
+    ).exclude(notifications_paused_until__gt=now)
     due: list[int] = []
     for zone_name in members.values_list("time_zone", flat=True).distinct().order_by():
         probe = User(time_zone=zone_name)
