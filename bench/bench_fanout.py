@@ -171,10 +171,10 @@ def main() -> int:
     db_url, redis_url = env["DATABASE_URL"], env["REDIS_URL"]
     from django.db import close_old_connections, transaction
 
-    from groups import services
+    from groups import services, tasks
 
     enqueued: list[int] = []
-    services.notify_post_published_task.delay = enqueued.append  # see the docstring
+    tasks.notify_post_published.delay = enqueued.append  # see the docstring
 
     print(f"Arranging {args.clients} members following one thread ...")
     world = arrange(run, args.clients)
