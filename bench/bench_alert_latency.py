@@ -165,7 +165,8 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def start(self) -> None:
+    def start_web(self) -> None:
+        """uvicorn with the production-like settings (what every bench stack serves)."""
         self._spawn(
             "uvicorn",
             [
@@ -185,6 +186,9 @@ class Stack:
                 "warning",
             ],
         )
+
+    def start(self) -> None:
+        self.start_web()
         self._spawn(
             "worker",
             [

@@ -49,25 +49,7 @@ class WebOnly(Stack):
     """uvicorn alone: the live fan-out needs no Celery worker."""
 
     def start(self) -> None:
-        self._spawn(
-            "uvicorn",
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "supportforum.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(self.web_workers),
-                "--ws",
-                "websockets-sansio",
-                "--log-level",
-                "warning",
-            ],
-        )
+        self.start_web()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if any(p.poll() is not None for p in self.processes):

@@ -86,3 +86,20 @@ def off_loop(live_server) -> Callable[..., Any]:
             return pool.submit(work, fn, args, kwargs).result()
 
     return run
+
+
+@pytest.fixture
+def stack(tmp_path) -> Iterator[Any]:
+    """uvicorn and a Celery worker on the test database, started side by side (the live
+    browser tests: production's path through websockets, Redis and a real worker)."""
+    from ..moderation.celery_worker import AsgiServer, CeleryWorker
+
+    server = AsgiServer(log_dir=tmp_path)
+    worker = CeleryWorker(log_dir=tmp_path)
+    try:
+        server.start()
+        worker.start()
+        yield server
+    finally:
+        worker.stop()
+        server.stop()

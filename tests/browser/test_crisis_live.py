@@ -6,7 +6,7 @@ task goes through Redis to a real Celery worker, which publishes on the Redis ch
 layer to Haven served by uvicorn (the live_server fixture is WSGI and cannot do
 websockets), and moderation-live.js shows the toast and the queue banner."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,7 +22,6 @@ from moderation.models import CrisisAlert, DutyStatus
 from ..factories import GroupFactory, MembershipFactory, give_totp, make_thread
 from ..moderation.celery_worker import (
     AsgiServer,
-    CeleryWorker,
     pipeline_settings_fixture,  # noqa: F401 (fixture "pipeline_settings")
     requires_worker,
 )
@@ -47,20 +46,6 @@ def _in_thread(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(work).result()
-
-
-@pytest.fixture
-def stack(tmp_path) -> Iterator[AsgiServer]:
-    """uvicorn and a Celery worker on the test database, started side by side."""
-    server = AsgiServer(log_dir=tmp_path)
-    worker = CeleryWorker(log_dir=tmp_path)
-    try:
-        server.start()
-        worker.start()
-        yield server
-    finally:
-        worker.stop()
-        server.stop()
 
 
 def _arrange() -> dict:

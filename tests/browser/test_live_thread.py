@@ -3,8 +3,6 @@ copy of that thread shows the reply in place, live, while B's notification badge
 it — no reload. The production path runs: uvicorn (websockets), the Redis channel layer
 and a real Celery worker for the fan-out."""
 
-from collections.abc import Iterator
-
 import pytest
 from django.test import Client
 from playwright.sync_api import Browser, expect
@@ -12,7 +10,6 @@ from playwright.sync_api import Browser, expect
 from ..factories import GroupFactory, MembershipFactory, make_thread
 from ..moderation.celery_worker import (
     AsgiServer,
-    CeleryWorker,
     pipeline_settings_fixture,  # noqa: F401 (fixture "pipeline_settings")
     requires_worker,
 )
@@ -24,19 +21,6 @@ pytestmark = [
     requires_worker,
     pytest.mark.usefixtures("pipeline_settings"),
 ]
-
-
-@pytest.fixture
-def stack(tmp_path) -> Iterator[AsgiServer]:
-    server = AsgiServer(log_dir=tmp_path)
-    worker = CeleryWorker(log_dir=tmp_path)
-    try:
-        server.start()
-        worker.start()
-        yield server
-    finally:
-        worker.stop()
-        server.stop()
 
 
 def _session(user) -> str:
