@@ -47,10 +47,6 @@ def who_blocked(author_id: int, user_ids) -> set[int]:
     )
 
 
-def has_blocked(user_id: int, other_id: int) -> bool:
-    return Block.objects.filter(blocker_id=user_id, blocked_id=other_id).exists()
-
-
 def blocked_by_count(member: User) -> int:
     """How many members blocked this one: a signal for facilitators, never shown to
     members."""
