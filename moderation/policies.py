@@ -167,3 +167,14 @@ def check_view_alert(user: User, alert: CrisisAlert) -> None:
     """Alerts of other groups do not exist for a facilitator, nor any alert for a member."""
     if not can_view_alert(user, alert):
         raise group_policies.Hidden("No such alert.")
+
+
+def can_reveal_email(user: User) -> bool:
+    """Admins only, through the logged reveal (``services.reveal``): facilitators never
+    see a member's e-mail address."""
+    return group_policies.is_admin(user)
+
+
+def check_reveal_email(user: User) -> None:
+    if not can_reveal_email(user):
+        raise PermissionDenied("Only admins can reveal a member's e-mail address.")

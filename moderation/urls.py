@@ -59,6 +59,11 @@ urlpatterns += [
 # Members and staff notes
 urlpatterns += [
     path("mod/members/<str:handle>/", members.member_detail, name="member"),
+    path(
+        "mod/members/<str:handle>/reveal-email/",
+        members.member_reveal_email,
+        name="member_reveal_email",
+    ),
 ]
 
 # Thread tools and facilitator notes

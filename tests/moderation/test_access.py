@@ -89,6 +89,7 @@ POST_ONLY = {
     "warning_acknowledge",
     "help_talk",
     "draft_check",
+    "member_reveal_email",
 }
 
 # Public pages (outside /mod/): role -> expected status; "login" = sent to sign in.
@@ -256,6 +257,8 @@ def _state() -> tuple:
 
 # Pages only admins use: a facilitator is answered as if they did not exist.
 ADMIN_ONLY = {"site_rules_manage"}
+# Actions only admins may take: a facilitator is refused (403); the member page exists.
+ADMIN_ONLY_ACTIONS = {"member_reveal_email"}
 
 
 def _expectation(name: str, url: str, role: str, scoped: bool) -> int | str:
@@ -275,6 +278,8 @@ def _expectation(name: str, url: str, role: str, scoped: bool) -> int | str:
         return "mfa"
     if name in ADMIN_ONLY and role != "admin":
         return 404
+    if name in ADMIN_ONLY_ACTIONS and role != "admin":
+        return "refused"
     if role == "other_facilitator":
         return 404 if scoped else 200
     return 200
