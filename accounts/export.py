@@ -73,6 +73,9 @@ def _settings(user: User) -> dict[str, Any]:
         "notifications_paused_until": _when(user.notifications_paused_until),
         # Only the kinds the member changed from Haven's default.
         "notification_preferences": [{"kind": p.kind, "delivery": p.delivery} for p in preferences],
+        # Trigger filters: null until the member chose (then the defaults apply).
+        "collapse_topics": user.collapse_topics,
+        "mute_words": [w for w in user.mute_words.splitlines() if w],
     }
 
 
@@ -108,7 +111,10 @@ def _threads(user: User) -> list[dict[str, Any]]:
 
 def _posts(user: User) -> list[dict[str, Any]]:
     revisions = Prefetch(
-        "revisions", queryset=PostRevision.objects.order_by("created_at", "pk"), to_attr="history"
+        "revisions",
+        # What a facilitator redacted stays with facilitators, as on the history page.
+        queryset=PostRevision.objects.filter(staff_only=False).order_by("created_at", "pk"),
+        to_attr="history",
     )
     rows = (
         Post.objects.filter(author=user)
@@ -127,6 +133,7 @@ def _posts(user: User) -> list[dict[str, Any]]:
             "anonymous": p.is_anonymous,
             "body": p.body,
             "content_warning": p.content_warning,
+            "content_topics": p.content_topics,
             "state": POST_STATE.get(p.state, p.state),
             "deleted_at": _when(p.deleted_at),
             "created_at": _when(p.created_at),
@@ -136,6 +143,7 @@ def _posts(user: User) -> list[dict[str, Any]]:
                 {
                     "body": r.body,
                     "content_warning": r.content_warning,
+                    "content_topics": r.content_topics,
                     "replaced_at": _when(r.created_at),
                 }
                 for r in p.history

@@ -3,8 +3,11 @@ from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils import timezone
 
+from supportforum.forms import topics_field
+
 from . import preferences
 from .models import DigestFrequency, NotificationPreference, User
+from .triggers import MUTE_WORDS_MAX, MUTE_WORDS_TEXT_MAX, parse_mute_words
 
 
 class HavenSignupForm(SignupForm):
@@ -177,3 +180,29 @@ class AccountEraseForm(forms.Form):
         label="I understand this cannot be undone.",
         error_messages={"required": "Please tick the box to confirm."},
     )
+
+
+class ContentFiltersForm(forms.Form):
+    """Trigger filters: topics to fold and private mute words (accounts.triggers)."""
+
+    topics = topics_field(
+        "Fold posts about",
+        "Posts tagged with these topics are folded for you, with the topic named; you can "
+        "always open one.",
+    )
+    mute_words = forms.CharField(
+        required=False,
+        max_length=MUTE_WORDS_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Mute words and phrases",
+        help_text=f"One per line or separated by commas, up to {MUTE_WORDS_MAX}. Posts and "
+        "thread titles containing them are folded for you. Whole words only; end one with * "
+        "to match any ending (cut* also folds “cutting”). Nobody else sees this list.",
+    )
+
+    def clean_mute_words(self) -> str:
+        try:
+            words = parse_mute_words(self.cleaned_data["mute_words"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return "\n".join(words)

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .models import Notification, User
+from .triggers import filter_for, notification_fold
 
 UNSUBSCRIBE_SALT = "accounts.unsubscribe"
 UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 90  # seconds: a link in an old e-mail still works
@@ -65,8 +66,12 @@ def describe(notification: Notification) -> dict:
     thread = notification.thread if notification.thread_id else None
     if thread is None and notification.post_id:
         thread = notification.post.thread
+    fold = notification_fold(notification, filter_for(notification.recipient))
     if private:
         where = "in a private group"
+    elif fold is not None and thread is not None:
+        # Nothing of a folded post's thread in an inbox; the summary names why.
+        where = f"in a thread in {group.name} (folded for you: {fold.summary})"
     elif thread is not None:
         where = f"in “{thread.title}” ({group.name})"
     elif group is not None:

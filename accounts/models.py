@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from .triggers import MUTE_WORDS_TEXT_MAX
 from .validators import HANDLE_MAX, HANDLE_VALIDATORS
 
 TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
@@ -84,6 +85,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
     )
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # Trigger filters (accounts.triggers): topics to collapse, None until the member
+    # chooses (then self-harm and suicide are collapsed), and private mute words.
+    collapse_topics = models.JSONField(null=True, blank=True, default=None)
+    mute_words = models.TextField(max_length=MUTE_WORDS_TEXT_MAX, blank=True)
     # The member asked to delete their account: it is erased at this time unless they
     # sign in before then (accounts.services.data), keeping or removing their posts.
     erasure_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -146,6 +151,7 @@ class Notification(models.Model):
         REACTIONS = "reactions", "Members responded to your post"
         INVITATION = "invitation", "An invitation to a group"
         SANCTION_ENDED = "sanction_ended", "A restriction on your account ended"
+        POST_REDACTED = "post_redacted", "A facilitator removed part of your post"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)

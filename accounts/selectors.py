@@ -1,14 +1,23 @@
 from django.core.paginator import Page, Paginator
 
 from .models import Block, Notification, User
+from .triggers import filter_for, notification_fold
 
 
 def notifications_page(viewer: User, *, page: str | int | None) -> Page:
     """The member's notifications, newest first, with who acted and the post (to link to
-    it and to keep an anonymous author unnamed). Two queries (count, page)."""
-    notifications = Notification.objects.filter(recipient=viewer).select_related("actor", "post")
+    it, to keep an anonymous author unnamed and to fold it by the member's trigger
+    filters, ``.fold``). Two queries (count, page)."""
+    notifications = Notification.objects.filter(recipient=viewer).select_related(
+        "actor", "post__thread", "thread"
+    )
     paginator = Paginator(notifications, 30)
-    return paginator.get_page(page)
+    page_obj = paginator.get_page(page)
+    content_filter = filter_for(viewer)
+    for notification in page_obj.object_list:
+        # Folded like the post itself: the words are kept behind "Show".
+        notification.fold = notification_fold(notification, content_filter)
+    return page_obj
 
 
 def unread_notification_count(viewer: User) -> int:

@@ -88,3 +88,14 @@ def data_export_build_task(export_id: int) -> str:
 def account_erasures_due_task() -> int:
     """Hourly (beat): erase the accounts whose 14-day grace period has ended."""
     return services.account_erasures_due()
+
+
+@shared_task(
+    name="accounts.data_exports_purge",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def data_exports_purge_task() -> int:
+    """Hourly (beat): clear the content of data exports past their 24 hours."""
+    return services.data_exports_purge()

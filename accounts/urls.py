@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/<str:handle>/block/", views.member_block, name="member_block"),
     path("members/<str:handle>/unblock/", views.member_unblock, name="member_unblock"),
     path("me/blocked/", views.blocks, name="blocks"),
+    path("me/filters/", views.content_filters, name="content_filters"),
     path("me/notifications/", views.notifications, name="notifications"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path(

@@ -12,15 +12,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors as group_selectors
 from moderation import policies as moderation_policies
+from supportforum.views import attempt
 
 from . import preferences, selectors, services
 from .forms import (
     AccountEraseForm,
+    ContentFiltersForm,
     NotificationPauseForm,
     NotificationReadForm,
     NotificationSettingsForm,
     ProfileForm,
 )
+from .triggers import DEFAULT_COLLAPSED, topic_labels
 
 
 @login_required
@@ -82,6 +85,27 @@ def member_unblock(request: HttpRequest, handle: str) -> HttpResponse:
 @login_required
 def blocks(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/blocks.html", {"blocks": selectors.blocks_of(request.user)})
+
+
+@login_required
+def content_filters(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    chosen = user.collapse_topics is not None
+    initial = {
+        "topics": user.collapse_topics if chosen else list(DEFAULT_COLLAPSED),
+        "mute_words": user.mute_words,
+    }
+    form = ContentFiltersForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = attempt(form, lambda: services.content_filters_update(user=user, **data))
+        if saved is not None:
+            messages.success(request, "Your content filters are saved.")
+            return redirect("accounts:content_filters")
+    if request.method == "POST":
+        messages.error(request, "Nothing was changed: please check the form below.")
+    context = {"form": form, "chosen": chosen, "defaults": topic_labels(DEFAULT_COLLAPSED)}
+    return render(request, "accounts/content_filters.html", context)
 
 
 @login_required

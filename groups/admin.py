@@ -51,6 +51,18 @@ class SupportGroupAdmin(admin.ModelAdmin):
             "Facilitation",
             {"fields": ("facilitation", "flag_hide_threshold", "review_reminder_minutes")},
         ),
+        (
+            "Safety",
+            {
+                "fields": (
+                    "hold_crisis_posts",
+                    "crisis_ack_imminent_minutes",
+                    "crisis_ack_high_minutes",
+                    "crisis_ack_moderate_minutes",
+                    "hold_personal_information",
+                )
+            },
+        ),
     )
 
     def save_model(self, request, obj: SupportGroup, form, change: bool) -> None:

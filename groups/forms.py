@@ -1,14 +1,18 @@
 from django import forms
 
-from supportforum.forms import date_field
+from supportforum.forms import date_field, topics_field
 
 from .models import Reaction
 from .services import MAX_BODY, MAX_TITLE
 
 BODY_HELP = "Markdown works: *italic*, **bold**, lists and links. No images or HTML."
 CW_HELP = (
-    "Optional. If your post mentions something that could be hard to read (e.g. self-harm, "
-    "bereavement, medical detail), name it here and the post will be folded until opened."
+    "Optional. If your post mentions something that could be hard to read, name it here "
+    "and the post will be folded until opened."
+)
+TOPICS_HELP = (
+    "Optional. Tick what your post talks about: members who chose to fold these topics "
+    "will see it folded, with the topic named."
 )
 
 
@@ -50,6 +54,7 @@ class EditForm(forms.Form):
     content_warning = forms.CharField(
         required=False, max_length=120, label="Content warning", help_text=CW_HELP
     )
+    content_topics = topics_field("Sensitive topics", TOPICS_HELP)
     # Asked only after the personal-information guard found something (see
     # ``personal_information_found``); hidden and false until then.
     personal_ok = forms.BooleanField(
@@ -60,11 +65,13 @@ class EditForm(forms.Form):
     )
 
     personal_segments: dict | None = None
+    personal_held = False
 
     def personal_information_found(self, exc) -> None:
         """The guard found personal information: show the highlighted parts (the
         template's ``groups/_personal_warning.html``) and ask to post anyway."""
         self.personal_segments = exc.segments
+        self.personal_held = exc.held
         self.fields["personal_ok"].widget = forms.CheckboxInput()
 
 
@@ -84,7 +91,7 @@ class ThreadForm(PostFields):
     title = forms.CharField(
         max_length=MAX_TITLE, error_messages={"required": "Please add a title."}
     )
-    field_order = ["title", "body", "content_warning", "anonymous"]
+    field_order = ["title", "body", "content_warning", "content_topics", "anonymous"]
 
 
 class ReplyForm(PostFields):

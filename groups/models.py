@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.triggers import topic_labels
+
 
 class SupportGroup(models.Model):
     class Visibility(models.TextChoices):
@@ -81,6 +83,11 @@ class SupportGroup(models.Model):
     )
     crisis_ack_moderate_minutes = models.PositiveSmallIntegerField(
         default=60, help_text="Escalate a moderate crisis alert not acknowledged within this."
+    )
+    hold_personal_information = models.BooleanField(
+        default=False,
+        help_text="Hold posts that seem to share a phone number, address, e-mail or social "
+        "media handle for a facilitator, instead of only warning the member.",
     )
     allow_anonymous = models.BooleanField(
         default=False,
@@ -285,6 +292,9 @@ class Post(models.Model):
     body = models.TextField(max_length=20000)
     body_html = models.TextField(editable=False)
     content_warning = models.CharField(max_length=120, blank=True)
+    # Topics from accounts.triggers.Topic, tagged by the author or a facilitator: a post
+    # collapses for members who chose to collapse one of them.
+    content_topics = models.JSONField(default=list, blank=True)
     is_anonymous = models.BooleanField(default=False)
     state = models.CharField(
         max_length=10, choices=State.choices, default=State.PUBLISHED, db_index=True
@@ -324,6 +334,10 @@ class Post(models.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
+    @property
+    def topic_labels(self) -> list[str]:
+        return topic_labels(self.content_topics)
+
 
 class PostRevision(models.Model):
     """A version of a post as it was before an edit."""
@@ -332,6 +346,9 @@ class PostRevision(models.Model):
     body = models.TextField()
     body_html = models.TextField()
     content_warning = models.CharField(max_length=120, blank=True)
+    content_topics = models.JSONField(default=list, blank=True)
+    # A facilitator's redaction keeps the original here, for facilitators only.
+    staff_only = models.BooleanField(default=False)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

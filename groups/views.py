@@ -229,7 +229,9 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
         services.thread_mark_read(
             user=request.user, thread=thread, up_to_post_id=max(p.post.pk for p in view.posts)
         )
-    response.haven_noindex = thread.group.is_private
+    response.haven_noindex = thread.group.is_private or (
+        thread.group.visibility == thread.group.Visibility.UNLISTED
+    )
     return response
 
 
@@ -278,7 +280,11 @@ def post_permalink(request: HttpRequest, post_id: int) -> HttpResponse:
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.post_for(request.user, post_id)
     policies.check_edit_post(request.user, post)
-    initial = {"body": post.body, "content_warning": post.content_warning}
+    initial = {
+        "body": post.body,
+        "content_warning": post.content_warning,
+        "content_topics": post.content_topics,
+    }
     form = EditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         edited = attempt(

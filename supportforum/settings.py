@@ -231,6 +231,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60 * 60,
         "options": {"expires": 50 * 60},
     },
+    # A data export's content is cleared when its 24 hours are over.
+    "accounts.data_exports_purge": {
+        "task": "accounts.data_exports_purge",
+        "schedule": 60 * 60,
+        "options": {"expires": 50 * 60},
+    },
     # Notification e-mails held for a member's quiet hours go out when those end.
     "accounts.notification_emails_release": {
         "task": "accounts.notification_emails_release",

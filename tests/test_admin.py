@@ -55,6 +55,11 @@ def test_admin_creates_group_with_rendered_rules_and_facilitator(client, admin_u
         "slow_mode_reason": "",
         "min_account_age_hours": 0,
         "facilitation": "professional",
+        # The "Safety" section, as the add form pre-fills it.
+        "crisis_ack_imminent_minutes": 5,
+        "crisis_ack_high_minutes": 15,
+        "crisis_ack_moderate_minutes": 60,
+        "hold_personal_information": "on",
         "memberships-TOTAL_FORMS": 1,
         "memberships-INITIAL_FORMS": 0,
         "memberships-0-user": facilitator.pk,

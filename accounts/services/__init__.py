@@ -10,6 +10,7 @@ from .data import (
     account_erasure_cancel,
     account_erasure_request,
     account_erasures_due,
+    data_exports_purge,
     export_build,
     export_filename,
     export_for_download,
@@ -17,6 +18,7 @@ from .data import (
     export_request,
     is_erased,
 )
+from .filters import content_filters_update
 from .notifications import (
     DIGEST_BATCH,
     DIGEST_HOUR,
@@ -45,6 +47,8 @@ __all__ = [
     "account_erasure_cancel",
     "account_erasure_request",
     "account_erasures_due",
+    "content_filters_update",
+    "data_exports_purge",
     "digest_due",
     "digest_due_ids",
     "digest_send",

@@ -36,7 +36,15 @@ from moderation.services.audit import audit_record
 
 from .. import mail
 from ..export import export_json
-from ..models import DataExport, DigestFrequency, Notification, NotificationPreference, User
+from ..models import (
+    Block,
+    DataExport,
+    DigestFrequency,
+    Notification,
+    NotificationPreference,
+    User,
+)
+from ..realtime import publish_member_sockets_close_on_commit
 from ..validators import ERASED_PREFIX
 
 logger = logging.getLogger(__name__)
@@ -63,6 +71,13 @@ def export_latest(user: User) -> DataExport | None:
 def _purge_expired(user: User, now: datetime) -> None:
     """An expired export keeps its row (for the hourly limit) but not its content."""
     DataExport.objects.filter(user=user, expires_at__lte=now).exclude(payload="").update(payload="")
+
+
+def data_exports_purge(*, now: datetime | None = None) -> int:
+    """Clear the content of every expired export (beat, hourly), so a copy of someone's
+    data never outlives its 24 hours in the database. Returns how many were cleared."""
+    now = now or timezone.now()
+    return DataExport.objects.filter(expires_at__lte=now).exclude(payload="").update(payload="")
 
 
 @transaction.atomic
@@ -190,9 +205,12 @@ def _check_not_last_admin(user: User) -> None:
 
 
 def _end_sessions(user: User, now: datetime) -> int:
-    """Delete the member's sessions. Django keeps no index of sessions by user, so every
-    live session is decoded: O(live sessions), acceptable for a rare action; a session
-    store keyed by user (allauth.usersessions) would make it one query."""
+    """Delete the member's sessions and, after commit, close their open websockets (the
+    thread, notification and queue pages stop updating at once). Django keeps no index of
+    sessions by user, so every live session is decoded: O(live sessions), acceptable for a
+    rare action; a session store keyed by user (allauth.usersessions) would make it one
+    query."""
+    publish_member_sockets_close_on_commit(user.pk)
     mine = []
     for session in Session.objects.filter(expire_date__gt=now).iterator(chunk_size=500):
         try:
@@ -305,7 +323,7 @@ def _erase(user: User, *, posts: str, now: datetime) -> User:
     DutyStatus.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
-    # Blocks: none to delete until Haven has a Block model.
+    Block.objects.filter(Q(blocker=user) | Q(blocked=user)).delete()
 
     user.email = f"erased-{user.pk}@{ERASED_EMAIL_DOMAIN}"
     user.handle = f"{ERASED_PREFIX}{secrets.token_hex(6)}"
@@ -319,6 +337,8 @@ def _erase(user: User, *, posts: str, now: datetime) -> User:
     user.notifications_paused_until = None
     user.digest_frequency = DigestFrequency.OFF
     user.last_digest_at = None
+    user.collapse_topics = None
+    user.mute_words = ""
     user.last_login = None
     user.erasure_due_at = None
     user.erasure_posts = ""

@@ -8,7 +8,8 @@ Shapes:
 - ``GROUPS``: one dict per group, with field values matching ``groups.SupportGroup``.
 - ``HANDLES`` / ``BIOS``: 40 member pseudonyms and 40 one-line bios (pair them by index).
 - ``FACILITATORS``: ``{"handle", "bio", "title"}``.
-- ``THREADS``: group slug -> list of ``{"title", "body", "content_warning", "replies"}``.
+- ``THREADS``: group slug -> list of ``{"title", "body", "content_warning",
+  "content_topics", "replies"}``.
   A reply is ``{"body", "replies"}`` (nested the same way) plus, only in groups that allow
   it, an optional ``"anonymous": True``. Threads with ``"replies": []`` are deliberately
   unanswered.
@@ -970,6 +971,7 @@ THREADS = {
                 "please know that it can change."
             ),
             "content_warning": "self-harm (past)",
+            "content_topics": ["self_harm"],
             "replies": [
                 {
                     "body": "Thank you for sharing this. It gives me a lot of hope today.",
@@ -1299,6 +1301,7 @@ THREADS = {
                 "guilty for not wanting to celebrate. How did you get through the first one?"
             ),
             "content_warning": "bereavement",
+            "content_topics": ["bereavement"],
             "replies": [
                 {
                     "body": (
@@ -1370,6 +1373,7 @@ THREADS = {
                 "just a dog', and I feel silly for how much I'm crying."
             ),
             "content_warning": "",
+            "content_topics": ["bereavement"],
             "replies": [
                 {
                     "body": (
@@ -1477,6 +1481,7 @@ THREADS = {
                 "what to say."
             ),
             "content_warning": "bereavement",
+            "content_topics": ["bereavement"],
             "replies": [
                 {
                     "body": (
@@ -1819,6 +1824,7 @@ THREADS = {
                 "medication schedule on my own. Any tips for keeping track of everything?"
             ),
             "content_warning": "medical detail",
+            "content_topics": ["medical"],
             "replies": [
                 {
                     "body": (

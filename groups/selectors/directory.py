@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Block, User
+from accounts.triggers import Collapse, filter_for
 
 from .. import policies
 from ..models import (
@@ -81,10 +82,12 @@ class ThreadRow:
     author_label: str
     is_unread: bool
     from_blocked: bool = False
+    collapse: Collapse | None = None  # the opening post's topics or a mute word in the title
 
 
 def _thread_rows(viewer: User, page: Page) -> list[ThreadRow]:
     rows = []
+    content_filter = filter_for(viewer)
     for thread in page.object_list:
         opening_anonymous = getattr(thread, "opening_anonymous", False)
         if opening_anonymous and not (
@@ -98,7 +101,13 @@ def _thread_rows(viewer: User, page: Page) -> list[ThreadRow]:
         unread = viewer.is_authenticated and (last_read is None or thread.last_post_id > last_read)
         # Never for an anonymous thread: folding it would say who started it.
         blocked = getattr(thread, "author_blocked", False) and label != "Anonymous member"
-        rows.append(ThreadRow(thread, label, bool(unread), bool(blocked)))
+        own = viewer.is_authenticated and thread.author_id == viewer.pk
+        collapse = None
+        if not own:
+            collapse = content_filter.collapse(
+                topics=getattr(thread, "opening_topics", None) or (), texts=(thread.title,)
+            )
+        rows.append(ThreadRow(thread, label, bool(unread), bool(blocked), collapse))
     return rows
 
 
@@ -112,7 +121,10 @@ def group_page(
     if unanswered:
         threads = threads.filter(reply_count=0, is_locked=False)
     opening = Post.objects.filter(thread=OuterRef("pk"), is_opening=True)
-    threads = threads.annotate(opening_anonymous=Subquery(opening.values("is_anonymous")[:1]))
+    threads = threads.annotate(
+        opening_anonymous=Subquery(opening.values("is_anonymous")[:1]),
+        opening_topics=Subquery(opening.values("content_topics")[:1]),
+    )
     paginator = Paginator(threads, settings.HAVEN_THREADS_PER_PAGE)
     page_obj = paginator.get_page(page)
     for thread in page_obj.object_list:

@@ -54,6 +54,7 @@ from django.db.models import (
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Block, User
+from accounts.triggers import Collapse, ContentFilter, filter_for
 
 from .. import policies
 from ..models import Membership, Post, SupportGroup
@@ -92,6 +93,9 @@ class SearchResult:
     content_warning: str
     state_label: str  # for moderators: "Hidden pending review", "Awaiting a facilitator"
     from_blocked: bool = False  # the viewer blocked the author: the snippet is folded
+    # Folded by a content warning or the viewer's trigger filters: no snippet is shown.
+    collapse: Collapse | None = None
+    title_muted: bool = False  # the title has one of the viewer's mute words
 
 
 @dataclass
@@ -177,21 +181,24 @@ def search(
         )
     postgres = connection.vendor == "postgresql"
     terms: list[tuple[bool, str]] = []
+    content_filter = filter_for(viewer)
     if postgres:
-        posts = _full_text(posts, q)
+        # The body is read only to look for the viewer's mute words.
+        posts = _full_text(posts, q, with_body=bool(content_filter.words))
     else:
         terms = _terms(q)
         posts = _fallback(posts, terms)
     paginator = Paginator(posts, RESULTS_PER_PAGE)
     page_obj = paginator.get_page(page)
     results = [
-        _result(viewer, scope, post, None if postgres else terms) for post in page_obj.object_list
+        _result(viewer, scope, post, None if postgres else terms, content_filter)
+        for post in page_obj.object_list
     ]
     filters = {"group": group_slug, "author": author, "since": since, "until": until}
     return SearchPage(results, page_obj, q, filters, paginator.count)
 
 
-def _full_text(posts: QuerySet[Post], q: str) -> QuerySet[Post]:
+def _full_text(posts: QuerySet[Post], q: str, *, with_body: bool) -> QuerySet[Post]:
     query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
     text = Func(
         F("body"), Value(_START + _STOP), Value(""), function="translate", output_field=TextField()
@@ -204,18 +211,16 @@ def _full_text(posts: QuerySet[Post], q: str) -> QuerySet[Post]:
         stop_sel=_STOP,
         max_fragments=2,
     )
-    return (
-        posts.filter(search_vector=query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            # A warned post's text never leaves the database for a results page.
-            headline=Case(
-                When(content_warning="", then=headline), default=Value(""), output_field=TextField()
-            ),
-        )
-        .defer("body")
-        .order_by("-rank", "-created_at", "-pk")
+    posts = posts.filter(search_vector=query).annotate(
+        rank=SearchRank(F("search_vector"), query),
+        # A warned post's text never leaves the database for a results page.
+        headline=Case(
+            When(content_warning="", then=headline), default=Value(""), output_field=TextField()
+        ),
     )
+    if not with_body:
+        posts = posts.defer("body")
+    return posts.order_by("-rank", "-created_at", "-pk")
 
 
 def _terms(q: str) -> list[tuple[bool, str]]:
@@ -240,11 +245,23 @@ def _fallback(posts: QuerySet[Post], terms: list[tuple[bool, str]]) -> QuerySet[
 
 
 def _result(
-    viewer: User, scope: SearchScope, post: Post, terms: list[tuple[bool, str]] | None
+    viewer: User,
+    scope: SearchScope,
+    post: Post,
+    terms: list[tuple[bool, str]] | None,
+    content_filter: ContentFilter,
 ) -> SearchResult:
     thread = post.thread
     moderator = thread.group_id in scope.moderated_ids
-    if post.content_warning:
+    own = viewer.is_authenticated and post.author_id == viewer.pk
+    if own:  # the reader's topics and mute words are about what others write
+        content_filter = ContentFilter(frozenset())
+    title = thread.title if post.is_opening else ""
+    body = post.body if content_filter.words else ""
+    collapse = content_filter.collapse(
+        warning=post.content_warning, topics=post.content_topics, texts=(body, title)
+    )
+    if collapse is not None:
         snippet = mark_safe("")
     elif terms is None:
         snippet = _marked(post.headline)
@@ -260,6 +277,8 @@ def _result(
         snippet=snippet,
         content_warning=post.content_warning,
         state_label=state_label,
+        collapse=collapse,
+        title_muted=content_filter.mutes(thread.title),
         # Never for an anonymous post: folding it would say who wrote it.
         from_blocked=getattr(post, "author_blocked", False) and label != ANONYMOUS_LABEL,
     )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Block, User
+from accounts.triggers import Collapse, ContentFilter, filter_for
 from moderation import policies as moderation_policies
 from moderation.models import FacilitatorNote, Resource
 
@@ -55,6 +56,7 @@ class PostView:
     can_add_note: bool = False
     facilitator_notes: list["NoteView"] = field(default_factory=list)
     from_blocked: bool = False  # collapsed: "Post from a member you blocked"
+    collapse: Collapse | None = None  # folded by a content warning or the reader's filters
 
 
 @dataclass
@@ -75,6 +77,7 @@ class ThreadPage:
     reply_refusal: str | None
     anonymous_allowed: bool
     last_read_post_id: int
+    title_muted: bool = False  # the title has one of the reader's mute words: folded
 
 
 def thread_for(viewer: User, thread_id: int) -> Thread:
@@ -179,6 +182,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
         reply_refusal=refusal,
         anonymous_allowed=group.allow_anonymous,
         last_read_post_id=last_read,
+        title_muted=title_muted(viewer, thread),
     )
 
 
@@ -226,6 +230,7 @@ def _post_views(
                 NoteView(note, note.resource if vetted else None)
             )
     on_page = set(ids) if on_page is None else on_page
+    content_filter = filter_for(viewer)
     max_depth = settings.HAVEN_MAX_NESTING_DEPTH
     views = []
     for post in rows:
@@ -279,9 +284,29 @@ def _post_views(
                 can_add_note=moderator and post.state != Post.State.REMOVED and not post.is_deleted,
                 facilitator_notes=notes.get(post.pk, []) if show_body else [],
                 from_blocked=from_blocked,
+                collapse=_collapse(content_filter, post, thread, own=own) if show_body else None,
             )
         )
     return views
+
+
+def title_muted(viewer: User, thread: Thread) -> bool:
+    """Whether a thread's title folds for the reader (one of their mute words; never
+    their own thread)."""
+    if viewer.is_authenticated and thread.author_id == viewer.pk:
+        return False
+    return filter_for(viewer).mutes(thread.title)
+
+
+def _collapse(content_filter: ContentFilter, post: Post, thread: Thread, *, own: bool):
+    """How the post folds for this reader. Their own posts fold only for a written
+    warning: the reader's topics and mute words are about what others write."""
+    if own:
+        content_filter = ContentFilter(frozenset())
+    title = thread.title if post.is_opening else ""
+    return content_filter.collapse(
+        warning=post.content_warning, topics=post.content_topics, texts=(post.body, title)
+    )
 
 
 def post_for(viewer: User, post_id: int) -> Post:
@@ -303,8 +328,16 @@ def post_page_number(viewer: User, post: Post) -> int:
 
 
 def post_revisions(viewer: User, post: Post) -> list[PostRevision]:
+    """Earlier versions for the author and facilitators; what a facilitator redacted
+    (``staff_only``) for facilitators only."""
     policies.check_view_revisions(viewer, post)
-    return list(post.revisions.select_related("edited_by"))
+    revisions = list(post.revisions.select_related("edited_by"))
+    # The role is asked only when there is something to withhold (a query saved).
+    if any(r.staff_only for r in revisions) and not policies.can_moderate_group(
+        viewer, post.thread.group
+    ):
+        revisions = [r for r in revisions if not r.staff_only]
+    return revisions
 
 
 CATCH_UP_LIMIT = 200

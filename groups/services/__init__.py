@@ -22,11 +22,13 @@ from .membership import (
 from .posts import (
     MAX_BODY,
     MAX_TITLE,
+    keep_revision,
     post_approve,
     post_create,
     post_delete,
     post_edit,
     reaction_toggle,
+    render_body,
     thread_create,
 )
 
@@ -42,11 +44,13 @@ __all__ = [
     "invitation_create",
     "invitation_revoke",
     "join_request_decide",
+    "keep_revision",
     "post_approve",
     "post_create",
     "post_delete",
     "post_edit",
     "reaction_toggle",
+    "render_body",
     "thread_create",
     "thread_mark_read",
     "thread_subscription_set",

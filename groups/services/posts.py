@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from accounts.services import notification_send
+from accounts.triggers import Topic, clean_topics
 from moderation.models import ReviewItem
 from moderation.services.audit import audit_post_action
 from moderation.services.crisis import alert_for_post
@@ -55,6 +56,15 @@ def _clean_warning(value: str) -> str:
     return value
 
 
+def _clean_topics(values) -> list[str]:
+    """Content-warning topics from the taxonomy (accounts.triggers.Topic), in its order."""
+    values = list(values or [])
+    unknown = [v for v in values if v not in Topic.values]
+    if unknown:
+        raise ValidationError({"content_topics": "Please choose topics from the list."})
+    return clean_topics(values)
+
+
 def _insert_post(
     *,
     author: User,
@@ -62,6 +72,7 @@ def _insert_post(
     body: str,
     reply_to: Post | None,
     content_warning: str,
+    content_topics: list[str],
     anonymous: bool,
     is_opening: bool,
     screened: PostScreening,
@@ -86,8 +97,9 @@ def _insert_post(
         author=author,
         is_opening=is_opening,
         body=body,
-        body_html=_render_body(body),
+        body_html=render_body(body),
         content_warning=content_warning,
+        content_topics=content_topics,
         is_anonymous=anonymous,
         state=state,
         depth=0 if parent is None else parent.depth + 1,
@@ -162,7 +174,20 @@ def _fan_out_on_commit(post: Post) -> None:
     transaction.on_commit(lambda: notify_post_published_task.delay(post_id), robust=True)
 
 
-def _render_body(body: str) -> str:
+def keep_revision(post: Post, *, editor: User, staff_only: bool = False) -> PostRevision:
+    """Keep the post as it is now in its history, before it changes."""
+    return PostRevision.objects.create(
+        post=post,
+        body=post.body,
+        body_html=post.body_html,
+        content_warning=post.content_warning,
+        content_topics=post.content_topics,
+        edited_by=editor,
+        staff_only=staff_only,
+    )
+
+
+def render_body(body: str) -> str:
     """Sanitised HTML with @mentions of existing members linked to their cards."""
     html = render_markdown(body)
     return link_mentions(html, selectors.existing_handles(mentions_in(html)))
@@ -184,6 +209,7 @@ def thread_create(
     title: str,
     body: str,
     content_warning: str = "",
+    content_topics=(),
     anonymous: bool = False,
     personal_ok: bool = True,
 ) -> Thread:
@@ -193,6 +219,7 @@ def thread_create(
     title = _clean_text(title, field="title", label="title", limit=MAX_TITLE)
     body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
+    content_topics = _clean_topics(content_topics)
     screened = screen_post(
         author=author,
         group=group,
@@ -220,6 +247,7 @@ def thread_create(
         body=body,
         reply_to=None,
         content_warning=content_warning,
+        content_topics=content_topics,
         anonymous=anonymous,
         is_opening=True,
         screened=screened,
@@ -240,6 +268,7 @@ def post_create(
     body: str,
     reply_to: Post | None = None,
     content_warning: str = "",
+    content_topics=(),
     anonymous: bool = False,
     personal_ok: bool = True,
 ) -> Post:
@@ -249,6 +278,7 @@ def post_create(
     policies.check_reply(author, thread, reply_to)
     body = _clean_text(body, field="body", label="reply", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
+    content_topics = _clean_topics(content_topics)
     screened = screen_post(
         author=author,
         group=thread.group,
@@ -263,6 +293,7 @@ def post_create(
         body=screened.texts["body"],
         reply_to=reply_to,
         content_warning=screened.texts["content_warning"],
+        content_topics=content_topics,
         anonymous=anonymous,
         is_opening=False,
         screened=screened,
@@ -271,16 +302,32 @@ def post_create(
 
 @transaction.atomic
 def post_edit(
-    *, editor: User, post: Post, body: str, content_warning: str, personal_ok: bool = True
+    *,
+    editor: User,
+    post: Post,
+    body: str,
+    content_warning: str,
+    content_topics=None,
+    personal_ok: bool = True,
 ) -> Post:
     """Edit a post, keeping the previous version in its revision history. The new text is
     screened as a new post is: a watched word to hold takes a published post back to
-    awaiting approval, one to flag puts it in the review queue."""
+    awaiting approval, one to flag puts it in the review queue. ``content_topics`` None
+    keeps the post's topics."""
     post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
     policies.check_edit_post(editor, post)
     body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
-    if body == post.body and content_warning == post.content_warning:
+    topics = post.content_topics if content_topics is None else _clean_topics(content_topics)
+
+    def unchanged() -> bool:
+        return (body, content_warning, topics) == (
+            post.body,
+            post.content_warning,
+            post.content_topics,
+        )
+
+    if unchanged():
         return post
     screened = screen_post(
         author=editor,
@@ -291,24 +338,20 @@ def post_edit(
     )
     holds, flags = screened.holds, screened.flags
     body, content_warning = screened.texts["body"], screened.texts["content_warning"]
-    if body == post.body and content_warning == post.content_warning:
+    if unchanged():
         return post
     mentioned_before = linked_mentions(post.body_html)
-    PostRevision.objects.create(
-        post=post,
-        body=post.body,
-        body_html=post.body_html,
-        content_warning=post.content_warning,
-        edited_by=editor,
-    )
+    keep_revision(post, editor=editor)
     post.body = body
-    post.body_html = _render_body(body)
+    post.body_html = render_body(body)
     post.content_warning = content_warning
+    post.content_topics = topics
     post.edited_at = timezone.now()
     was_published = post.state == Post.State.PUBLISHED
     if holds and was_published:
         post.state = Post.State.PENDING
-    post.save(update_fields=["body", "body_html", "content_warning", "edited_at", "state"])
+    changed = ["body", "body_html", "content_warning", "content_topics", "edited_at", "state"]
+    post.save(update_fields=changed)
     if holds or flags:
         _review_edit(post=post, holds=holds, flags=flags, was_published=was_published)
     post.crisis_assessment = screened.crisis

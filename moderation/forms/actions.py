@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 
 from groups.models import SupportGroup
+from supportforum.forms import topics_field
 
 from ..models import Guideline, ReviewItem, Sanction
 from ..services.sanctions import LADDER
@@ -79,10 +80,31 @@ class RemoveForm(forms.Form):
 
 class ContentWarningForm(forms.Form):
     content_warning = forms.CharField(
+        required=False,
         max_length=120,
         label="Content warning",
-        help_text="e.g. “self-harm”, “detailed description of a panic attack”.",
-        error_messages={"required": "Please say what the warning is about."},
+        help_text="e.g. “detailed description of a panic attack”. Folds the post for everyone.",
+    )
+    content_topics = topics_field(
+        "Sensitive topics", "Folds the post for members who chose to fold these topics."
+    )
+
+
+class RedactForm(forms.Form):
+    passage = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Passage to remove",
+        help_text="Copy it exactly from the post, e.g. a phone number or an address. Every "
+        "occurrence is replaced by “[removed by a facilitator]”; the original stays in the "
+        "edit history, which only facilitators can see.",
+        error_messages={"required": "Please paste the passage to remove."},
+    )
+    reason = forms.CharField(
+        max_length=300,
+        label="Why (for the audit log and the author)",
+        help_text="e.g. “a phone number: sharing contact details is not safe here”.",
+        error_messages={"required": "Please say why."},
     )
 
 

@@ -26,6 +26,7 @@ ACTION_LABELS: dict[str, str] = {
     "post.hide": "Hid a post pending review",
     "post.remove": "Removed a post",
     "post.content_warning": "Added a content warning",
+    "post.redacted": "Removed personal details from a post",
     "flags.dismiss": "Kept a post and dismissed its flags",
     "facilitator_note.add": "Added a facilitator note",
     "facilitator_note.delete": "Deleted a facilitator note",
@@ -72,6 +73,7 @@ ACTION_LABELS: dict[str, str] = {
     "watched_word.delete": "Deleted a watched word",
     "staff_note.add": "Wrote a staff note",
     "staff_notes.read": "Read staff notes",
+    "member.email_revealed": "Revealed a member's e-mail address",
 }
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from .. import pii
 from ..models import CrisisLine
 
+GROUP_HOLD = "Personal information, posted anyway: this group holds such posts for a facilitator"
 CRISIS_HOLD = (
     "Personal information in a post with crisis language: held so the member's contact "
     "details are not public"
@@ -29,14 +30,26 @@ class PersonalInformationFound(ValidationError):
     """What a member is about to post holds personal information they have not confirmed.
     ``segments`` maps each field to (text, label or None) pieces for the warning."""
 
-    def __init__(self, findings: dict[str, list[pii.Finding]], texts: dict[str, str]) -> None:
+    def __init__(
+        self,
+        findings: dict[str, list[pii.Finding]],
+        texts: dict[str, str],
+        *,
+        held: bool = False,
+    ) -> None:
         kinds = [k for k in pii.KINDS if any(f.kind == k for fs in findings.values() for f in fs)]
         what = _listing([pii.LABELS[k] for k in kinds])
+        then = (
+            "or post anyway: this group then asks a facilitator to read it before it appears."
+            if held
+            else "or post anyway."
+        )
         super().__init__(
             f"Your post seems to include {what}. Everyone here uses a pseudonym, and "
             "details like these could identify you or someone else. You can edit them out "
-            "(they are highlighted below) or post anyway."
+            f"(they are highlighted below) {then}"
         )
+        self.held = held
         self.findings = findings
         self.segments = {
             name: [

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from accounts.services import notification_send
+from accounts.triggers import Topic, clean_topics, topic_labels
 from groups import realtime
 from groups import services as group_services
 from groups.models import Post, Thread
@@ -177,32 +178,89 @@ def post_review_approve(*, actor: User, post: Post, unhelpful: bool = False) -> 
 
 
 @transaction.atomic
-def content_warning_set(*, actor: User, post: Post, content_warning: str) -> Post:
-    """A facilitator adds (or changes) a post's content warning; readers see it
-    collapsed behind the warning. The author is told."""
+def content_warning_set(
+    *, actor: User, post: Post, content_warning: str, content_topics=None
+) -> Post:
+    """A facilitator sets a post's content warning and sensitive topics (None keeps the
+    topics): a written warning folds the post for everyone, topics for the members who
+    fold them. The author is told."""
     post = _locked_post(actor, post)
     content_warning = content_warning.replace("\x00", "").strip()
-    if not content_warning:
-        raise ValidationError({"content_warning": "Please say what the warning is about."})
     if len(content_warning) > 120:
         raise ValidationError(
             {"content_warning": "A content warning can be at most 120 characters."}
         )
-    previous = post.content_warning
+    topics = post.content_topics if content_topics is None else list(content_topics)
+    if any(t not in Topic.values for t in topics):
+        raise ValidationError({"content_topics": "Please choose topics from the list."})
+    topics = clean_topics(topics)
+    if not content_warning and not topics:
+        raise ValidationError(
+            {"content_warning": "Please say what the warning is about, or choose a topic."}
+        )
+    previous = {"warning": post.content_warning, "topics": post.content_topics}
     post.content_warning = content_warning
+    post.content_topics = topics
     post.changed_at = timezone.now()
-    post.save(update_fields=["content_warning", "changed_at"])
+    post.save(update_fields=["content_warning", "content_topics", "changed_at"])
     audit_post_action(
         actor=actor,
         action="post.content_warning",
         post=post,
-        details={"was": previous, "now": content_warning},
+        details={"was": previous, "now": {"warning": content_warning, "topics": topics}},
     )
+    named = content_warning or ", ".join(topic_labels(topics))
     notification_send(
         recipient=post.author,
         kind=Notification.Kind.CONTENT_WARNING,
-        message=f"A facilitator added the content warning “{content_warning}” to your post "
+        message=f"A facilitator added the content warning “{named}” to your post "
         f"in “{post.thread.title}”, so others can choose when to read it.",
+        url=post.get_absolute_url(),
+    )
+    realtime.publish_post_on_commit(post, event="post.edited")
+    return post
+
+
+REDACTED = "[removed by a facilitator]"
+
+
+@transaction.atomic
+def post_redact(*, actor: User, post: Post, passage: str, reason: str) -> Post:
+    """A facilitator removes a passage (a phone number, an address) from a post: every
+    occurrence becomes ``REDACTED``. The version before, and any earlier version holding
+    the passage, stay in the edit history for facilitators only (``staff_only``). The
+    audit log keeps the reason and how much was removed, never the passage itself."""
+    post = _locked_post(actor, post)
+    passage = passage.replace("\x00", "").strip()
+    reason = reason.replace("\x00", "").strip()
+    if not passage:
+        raise ValidationError({"passage": "Please paste the passage to remove."})
+    if not reason:
+        raise ValidationError({"reason": "Please say why."})
+    occurrences = post.body.count(passage)
+    if not occurrences:
+        raise ValidationError(
+            {"passage": "That passage is not in the post: copy it exactly as it is written."}
+        )
+    post.revisions.filter(body__contains=passage).update(staff_only=True)
+    group_services.keep_revision(post, editor=actor, staff_only=True)
+    now = timezone.now()
+    post.body = post.body.replace(passage, REDACTED)
+    post.body_html = group_services.render_body(post.body)
+    post.edited_at = now
+    post.changed_at = now
+    post.save(update_fields=["body", "body_html", "edited_at", "changed_at"])
+    audit_post_action(
+        actor=actor,
+        action="post.redacted",
+        post=post,
+        reason=reason,
+        details={"occurrences": occurrences, "characters": len(passage)},
+    )
+    notification_send(
+        recipient=post.author,
+        kind=Notification.Kind.POST_REDACTED,
+        message=f"A facilitator removed part of your post in “{post.thread.title}”: {reason}",
         url=post.get_absolute_url(),
     )
     realtime.publish_post_on_commit(post, event="post.edited")

@@ -14,7 +14,12 @@ from ..crisis import Assessment
 from ..models import ReviewItem, WatchedWord
 from ..screening import normalize_word, screen_text, watched_words_changed, word_problem
 from .audit import audit_record
-from .personal import CRISIS_HOLD, PersonalInformationFound, personal_information_in
+from .personal import (
+    CRISIS_HOLD,
+    GROUP_HOLD,
+    PersonalInformationFound,
+    personal_information_in,
+)
 from .queue import review_open
 
 
@@ -115,7 +120,9 @@ def screen_post(
     assessment of any field. Facilitators' and admins' own words are
     blocked and replaced but never held or flagged. Personal information
     (``personal.py``) raises ``PersonalInformationFound`` unless the member confirmed it
-    (``personal_ok``), except with crisis language, where the post is held instead.
+    (``personal_ok``), except with crisis language, where the post is held instead; a
+    group that holds personal information (``hold_personal_information``) holds it once
+    confirmed.
     Writes nothing."""
     texts, holds, flags = {}, [], []
     crisis: Assessment | None = None
@@ -142,7 +149,9 @@ def screen_post(
     if personal and crisis is not None:
         holds.append(CRISIS_HOLD)
     elif personal and not personal_ok:
-        raise PersonalInformationFound(personal, texts)
+        raise PersonalInformationFound(personal, texts, held=group.hold_personal_information)
+    elif personal and group.hold_personal_information:
+        holds.append(GROUP_HOLD)
     return PostScreening(texts, list(dict.fromkeys(holds)), list(dict.fromkeys(flags)), crisis)
 
 

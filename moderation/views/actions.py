@@ -14,6 +14,7 @@ from ..forms.actions import (
     ApproveForm,
     ContentWarningForm,
     HideForm,
+    RedactForm,
     RemoveForm,
     RevokeForm,
     SanctionForm,
@@ -30,13 +31,20 @@ from ..services import sanctions as services
 from ..services.notes import staff_notes_read
 
 
-def _post_forms(request: HttpRequest, rules, action: str) -> dict[str, Form]:
+def _post_forms(request: HttpRequest, post, rules, action: str) -> dict[str, Form]:
     data = request.POST if request.method == "POST" else None
     return {
         "approve": ApproveForm(data if action == "approve" else None),
         "hide": HideForm(data if action == "hide" else None),
         "remove": RemoveForm(data if action == "remove" else None, rules=rules),
-        "content_warning": ContentWarningForm(data if action == "content_warning" else None),
+        "content_warning": ContentWarningForm(
+            data if action == "content_warning" else None,
+            initial={
+                "content_warning": post.content_warning,
+                "content_topics": post.content_topics,
+            },
+        ),
+        "redact": RedactForm(data if action == "redact" else None),
     }
 
 
@@ -57,7 +65,11 @@ POST_ACTIONS: dict[str, tuple[Callable, str]] = {
     ),
     "content_warning": (
         lambda user, post, data: post_services.content_warning_set(actor=user, post=post, **data),
-        "Content warning added.",
+        "Content warning saved.",
+    ),
+    "redact": (
+        lambda user, post, data: post_services.post_redact(actor=user, post=post, **data),
+        "Removed from the post. The original is in the edit history, for facilitators only.",
     ),
 }
 
@@ -68,7 +80,7 @@ def post_moderate(request: HttpRequest, post_id: int) -> HttpResponse:
     context = queue_selectors.post_context_for(request.user, post_id)
     rules = citable_rules(context.post.thread.group)
     action = request.POST.get("action", "")
-    forms = _post_forms(request, rules, action)
+    forms = _post_forms(request, context.post, rules, action)
     if request.method == "POST" and action in POST_ACTIONS:
         form = forms[action]
         service, done = POST_ACTIONS[action]

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -581,3 +582,46 @@ def test_erase_leaves_the_handle_and_email_in_no_table(world, member, posts) -> 
         assert _rows_mentioning(*words) == []
     else:
         assert _rows_mentioning(*words) != []
+
+
+def test_erase_deletes_blocks_both_ways_and_the_members_filters(member, other_member) -> None:
+    from accounts.models import Block
+    from accounts.services import content_filters_update, member_block
+
+    mute = "driftwood-lantern"
+    content_filters_update(user=member, topics=["abuse"], mute_words=mute)
+    member_block(user=member, target=other_member)
+    member_block(user=other_member, target=member)
+    assert _rows_mentioning(mute)
+    data.account_erase(user=member, posts="keep", password=PASSWORD)
+    assert not Block.objects.filter(Q(blocker=member) | Q(blocked=member)).exists()
+    member.refresh_from_db()
+    assert member.collapse_topics is None and member.mute_words == ""
+    assert _rows_mentioning(mute) == []
+
+
+def test_erasure_closes_the_members_open_websockets(
+    member, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from accounts import realtime
+
+    sent = []
+    monkeypatch.setattr(realtime, "_send", lambda channel, message: sent.append((channel, message)))
+    with django_capture_on_commit_callbacks(execute=True):
+        data.account_erasure_request(user=member, posts="keep", password=PASSWORD)
+    assert (realtime.member_channel(member.pk), {"type": realtime.MEMBER_CLOSE}) in sent
+
+
+def test_expired_exports_are_cleared_by_the_hourly_sweep(member, other_member) -> None:
+    from accounts.tasks import data_exports_purge_task
+
+    old = _ready_export(member, now=timezone.now() - timedelta(hours=25))
+    fresh = _ready_export(other_member)
+    assert data_exports_purge_task.apply().get() == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.payload == "" and fresh.payload != ""
+    assert data.data_exports_purge() == 0  # a second run has nothing to do
+    from django.conf import settings
+
+    assert "accounts.data_exports_purge" in settings.CELERY_BEAT_SCHEDULE

@@ -1,5 +1,6 @@
-"""Member safety in the browser: blocking folds a member's posts away; the
-personal-information guard highlights what a reply would share."""
+"""Member safety in the browser: blocking folds a member's posts away; a trigger filter
+folds a post on a chosen topic; the personal-information guard highlights what a reply
+would share."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -50,3 +51,36 @@ def test_personal_information_is_highlighted_before_posting(
     page.get_by_label("Post it anyway: I have checked what it shares").check()
     page.get_by_role("button", name="Post reply").click()
     expect(page.get_by_text("Text me on 07700 900123 any time")).to_be_visible()
+
+
+def test_set_a_trigger_filter_and_see_a_matching_post_fold(
+    page: Page, group, member, other_member, off_loop
+) -> None:
+    from groups import services
+
+    thread = off_loop(make_thread, author=member, group=group, title="Evenings")
+    off_loop(
+        services.post_create,
+        author=other_member,
+        thread=thread,
+        body="Food has been hard again this week",
+        content_topics=["eating"],
+    )
+    _sign_in(page, member)
+    page.goto(thread.get_absolute_url())
+    expect(page.get_by_text("Food has been hard again this week")).to_be_visible()
+    expect(page.get_by_text("Topics: Eating disorders")).to_be_visible()
+
+    page.goto("/me/filters/")
+    expect(page.get_by_text("Until you choose, posts about self-harm and suicide")).to_be_visible()
+    page.get_by_label("Eating disorders").check()
+    page.get_by_label("Mute words and phrases").fill("payday")
+    page.get_by_role("button", name="Save content filters").click()
+    expect(page.get_by_text("Your content filters are saved.")).to_be_visible()
+
+    page.goto(thread.get_absolute_url())
+    folded = page.get_by_text("Content warning: Eating disorders. Show post")
+    expect(folded).to_be_visible()
+    expect(page.get_by_text("Food has been hard again this week")).to_be_hidden()
+    folded.click()  # one click when they are ready
+    expect(page.get_by_text("Food has been hard again this week")).to_be_visible()

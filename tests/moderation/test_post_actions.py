@@ -139,7 +139,9 @@ def test_content_warning_set_is_audited_and_author_told(reply, facilitator, othe
     services.content_warning_set(actor=facilitator, post=reply, content_warning=" medication ")
     reply.refresh_from_db()
     assert reply.content_warning == "medication"
-    assert AuditLogEntry.objects.get(action="post.content_warning").details["now"] == "medication"
+    details = AuditLogEntry.objects.get(action="post.content_warning").details
+    assert details["now"] == {"warning": "medication", "topics": []}
+    assert details["was"] == {"warning": "", "topics": []}
     assert "“medication”" in Notification.objects.get(kind="content_warning").message
     with pytest.raises(ValidationError):
         services.content_warning_set(actor=facilitator, post=reply, content_warning="   ")

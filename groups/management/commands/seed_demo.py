@@ -230,6 +230,7 @@ class Command(BaseCommand):
                 title=spec["title"],
                 body=spec["body"],
                 content_warning=spec.get("content_warning", ""),
+                content_topics=spec.get("content_topics", ()),
             )
             opening = thread.posts.get(is_opening=True)
             self._publish(opening, facilitator)
