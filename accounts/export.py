@@ -76,6 +76,7 @@ def _settings(user: User) -> dict[str, Any]:
         # Trigger filters: null until the member chose (then the defaults apply).
         "collapse_topics": user.collapse_topics,
         "mute_words": [w for w in user.mute_words.splitlines() if w],
+        "link_interstitial": user.link_interstitial,
     }
 
 

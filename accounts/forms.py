@@ -200,6 +200,13 @@ class ContentFiltersForm(forms.Form):
         "to match any ending (cut* also folds “cutting”). Nobody else sees this list.",
     )
 
+    link_interstitial = forms.BooleanField(
+        required=False,
+        label="Show me where a link leads before I open it",
+        help_text="Links to other sites in posts first show the site's name and whether "
+        "Haven's facilitators have vetted it.",
+    )
+
     def clean_mute_words(self) -> str:
         try:
             words = parse_mute_words(self.cleaned_data["mute_words"])

@@ -89,6 +89,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # chooses (then self-harm and suicide are collapsed), and private mute words.
     collapse_topics = models.JSONField(null=True, blank=True, default=None)
     mute_words = models.TextField(max_length=MUTE_WORDS_TEXT_MAX, blank=True)
+    link_interstitial = models.BooleanField(
+        "show me where a link leads before I open it",
+        default=False,
+        help_text="Links to other sites in posts first show their destination.",
+    )
     # The member asked to delete their account: it is erased at this time unless they
     # sign in before then (accounts.services.data), keeping or removing their posts.
     erasure_due_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -94,6 +94,7 @@ def content_filters(request: HttpRequest) -> HttpResponse:
     initial = {
         "topics": user.collapse_topics if chosen else list(DEFAULT_COLLAPSED),
         "mute_words": user.mute_words,
+        "link_interstitial": user.link_interstitial,
     }
     form = ContentFiltersForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -28,4 +28,5 @@ urlpatterns = [
     path("p/<int:post_id>/react/", views.post_react, name="post_react"),
     path("p/<int:post_id>/approve/", views.post_approve, name="post_approve"),
     path("search/", views.search, name="search"),
+    path("go/", views.link_out, name="link_out"),
 ]

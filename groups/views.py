@@ -1,5 +1,6 @@
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from moderation.models import CrisisAlert
 from moderation.selectors.crisis_lines import lines_for
 from moderation.selectors.guidelines import group_rules
-from moderation.selectors.resources import pinned_resources
+from moderation.selectors.resources import pinned_resources, vetted_resource_for
 from supportforum.views import attempt
 
 from . import policies, selectors, services
@@ -427,5 +428,22 @@ def search(request: HttpRequest) -> HttpResponse:
     response = render(request, "groups/search.html", {"form": form, "found": found})
     patch_cache_control(response, no_store=True, private=True)
     response["Referrer-Policy"] = "no-referrer"
+    response.haven_noindex = True
+    return response
+
+
+def link_out(request: HttpRequest) -> HttpResponse:
+    """Where a link in a post leads, for members who chose to see it before they go: the
+    site's name, the whole address, and whether it is among Haven's vetted resources.
+    Never redirects by itself; only http and https addresses are offered."""
+    target = request.GET.get("to", "").replace("\x00", "").strip()[:2000]
+    parts = urlsplit(target) if target else None
+    valid = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+    context = {
+        "target": target if valid else "",
+        "host": parts.hostname if valid else "",
+        "vetted": vetted_resource_for(target) if valid else None,
+    }
+    response = render(request, "groups/link_out.html", context, status=200 if valid else 400)
     response.haven_noindex = True
     return response

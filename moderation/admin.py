@@ -14,6 +14,7 @@ from .models import (
     DutyStatus,
     Flag,
     Guideline,
+    GuidePage,
     LexiconEntry,
     LexiconRescan,
     Resource,
@@ -24,6 +25,7 @@ from .policies import is_moderator
 from .services.crisis_lines import crisis_line_save, crisis_line_verified
 from .services.duty import duty_set, duty_shift_add, duty_shift_remove
 from .services.guidelines import guideline_delete, guideline_save
+from .services.guides import guide_page_save
 from .services.lexicon import (
     LEXICON_FIELDS,
     lexicon_entry_delete,
@@ -89,6 +91,19 @@ class ResourceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(GuidePage)
+class GuidePageAdmin(admin.ModelAdmin):
+    """Guide pages (the digital-literacy guide): Markdown, rendered and audited on save."""
+
+    list_display = ("title", "slug", "updated_at", "updated_by")
+    fields = ("title", "slug", "summary", "body", "updated_at", "updated_by")
+    readonly_fields = ("updated_at", "updated_by")
+    prepopulated_fields = {"slug": ("title",)}
+
+    def save_model(self, request: HttpRequest, obj: GuidePage, form, change: bool) -> None:
+        guide_page_save(page=obj, actor=request.user)
 
 
 @admin.register(ResourcePin)

@@ -84,6 +84,7 @@ urlpatterns += [
 # Vetted resources
 urlpatterns += [
     path("resources/", resources.resource_library, name="resource_library"),
+    path("guides/<slug:slug>/", resources.guide, name="guide"),
     path("resources/suggest/", resources.resource_suggest, name="resource_suggest"),
     path("mod/resources/", resources.resource_manage, name="resource_manage"),
     path("mod/resources/add/", resources.resource_add, name="resource_add"),

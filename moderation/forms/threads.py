@@ -77,3 +77,9 @@ class FacilitatorNoteForm(forms.Form):
         empty_label="No resource",
         error_messages={"invalid_choice": "Only a vetted resource can be linked from a note."},
     )
+    about_misinformation = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="It corrects health information that could mislead",
+        help_text="Links the guide “How to judge health information you read online”.",
+    )

@@ -13,7 +13,7 @@ from .crisis import (
     LexiconRescan,
     WellbeingConcern,
 )
-from .resources import FacilitatorNote, Resource, ResourcePin
+from .resources import DIGITAL_LITERACY_SLUG, FacilitatorNote, GuidePage, Resource, ResourcePin
 from .review import (
     AuditLogEntry,
     Flag,
@@ -25,6 +25,7 @@ from .review import (
 )
 
 __all__ = [
+    "DIGITAL_LITERACY_SLUG",
     "AlertDelivery",
     "AlertEscalation",
     "AlertView",
@@ -35,6 +36,7 @@ __all__ = [
     "DutyStatus",
     "FacilitatorNote",
     "Flag",
+    "GuidePage",
     "Guideline",
     "LexiconEntry",
     "LexiconRescan",

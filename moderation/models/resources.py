@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -116,6 +117,8 @@ class FacilitatorNote(models.Model):
     resource = models.ForeignKey(
         Resource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A note that corrects health misinformation links the digital-literacy guide.
+    about_misinformation = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -123,3 +126,33 @@ class FacilitatorNote(models.Model):
 
     def __str__(self) -> str:
         return f"Facilitator note on post {self.post_id}"
+
+
+DIGITAL_LITERACY_SLUG = "judging-health-information"
+
+
+class GuidePage(models.Model):
+    """A page of guidance maintained by admins in Markdown, such as the digital-literacy
+    guide (``DIGITAL_LITERACY_SLUG``) linked from the resources library and from
+    facilitator notes that correct misinformation."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=150)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One sentence, shown where the guide is linked."
+    )
+    body = models.TextField(max_length=20000, help_text="Markdown: headings, lists and links.")
+    body_html = models.TextField(editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:guide", args=[self.slug])

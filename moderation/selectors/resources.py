@@ -280,3 +280,23 @@ def pin_page(viewer: User, *, group_slug: str = "", thread_id: int | None = None
     pinned_ids = [pin.resource_id for pin in pins]
     choices = Resource.objects.vetted().exclude(pk__in=pinned_ids).order_by("kind", "title")
     return PinPage(group=group, thread=thread, pins=pins, choices=choices)
+
+
+def vetted_resource_for(url: str) -> "Resource | None":
+    """A vetted resource on the same site as ``url`` (host equal, ignoring "www."), for
+    the "where a link leads" page. One query over the vetted resources' addresses."""
+    host = _host(url)
+    if not host:
+        return None
+    for resource in Resource.objects.vetted().only("pk", "title", "url"):
+        if _host(resource.url) == host:
+            return resource
+    return None
+
+
+def _host(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")

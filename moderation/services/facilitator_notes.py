@@ -18,7 +18,12 @@ MAX_NOTE = 4000
 
 @transaction.atomic
 def facilitator_note_add(
-    *, actor: User, post: Post, body: str, resource: Resource | None = None
+    *,
+    actor: User,
+    post: Post,
+    body: str,
+    resource: Resource | None = None,
+    about_misinformation: bool = True,
 ) -> FacilitatorNote:
     """Add a note under ``post`` (facilitators of its group, or admins). The body is
     Markdown, rendered by ``groups.rendering``; the optional resource must be vetted. The
@@ -39,7 +44,12 @@ def facilitator_note_add(
     if resource is not None and not Resource.objects.vetted().filter(pk=resource.pk).exists():
         raise ValidationError({"resource": "Only a vetted resource can be linked from a note."})
     note = FacilitatorNote(
-        post=post, author=actor, body=body, body_html=render_markdown(body), resource=resource
+        post=post,
+        author=actor,
+        body=body,
+        body_html=render_markdown(body),
+        resource=resource,
+        about_misinformation=about_misinformation,
     )
     note.full_clean()
     note.save()

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -17,11 +17,17 @@ from ..forms.resources import (
     SuggestForm,
     VetForm,
 )
-from ..models import Resource
+from ..models import DIGITAL_LITERACY_SLUG, GuidePage, Resource
 from ..selectors import resources as selectors
 from ..services import resources as services
 
 # --- public ---
+
+
+def guide(request: HttpRequest, slug: str) -> HttpResponse:
+    """A guide page (public: the digital-literacy guide helps before anyone signs up)."""
+    page = get_object_or_404(GuidePage, slug=slug)
+    return render(request, "moderation/guide.html", {"page": page})
 
 
 def resource_library(request: HttpRequest) -> HttpResponse:
@@ -34,7 +40,8 @@ def resource_library(request: HttpRequest) -> HttpResponse:
         q=filters.cleaned_data.get("q", ""),
         page=request.GET.get("page"),
     )
-    context = {"library": library, "kinds": Resource.Kind.choices}
+    guide_page = GuidePage.objects.filter(slug=DIGITAL_LITERACY_SLUG).first()
+    context = {"library": library, "kinds": Resource.Kind.choices, "guide": guide_page}
     return render(request, "moderation/resources/library.html", context)
 
 

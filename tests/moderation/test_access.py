@@ -96,6 +96,7 @@ POST_ONLY = {
 PUBLIC_RULES: dict[str, dict[str, int | str]] = {
     "flag_create": {"anonymous": "login", "*": 200},
     "resource_library": {"*": 200},
+    "guide": {"*": 200},
     "resource_suggest": {"anonymous": "login", "*": 200},
     "account_standing": {"anonymous": "login", "*": 200},
     # Only the warned member acknowledges their own warning.
@@ -193,7 +194,10 @@ def _kwargs(name: str, kwarg_names: list[str], w: World) -> dict:
         "slug": w.group.slug,
         "alert_id": w.alert.pk,
     }
-    overrides = {"join_decide": {"item_id": w.join_item.pk}}
+    overrides = {
+        "join_decide": {"item_id": w.join_item.pk},
+        "guide": {"slug": "judging-health-information"},
+    }
     kwargs = {}
     for kwarg in kwarg_names:
         if kwarg not in by_name:
