@@ -157,6 +157,9 @@ class Notification(models.Model):
         INVITATION = "invitation", "An invitation to a group"
         SANCTION_ENDED = "sanction_ended", "A restriction on your account ended"
         POST_REDACTED = "post_redacted", "A facilitator removed part of your post"
+        MEETING_REMINDER = "meeting_reminder", "A meeting you are going to is soon"
+        MEETING_CHANGED = "meeting_changed", "A meeting you are going to changed"
+        MEETING_PLACE = "meeting_place", "A place at a meeting is yours"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)

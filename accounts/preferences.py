@@ -21,6 +21,9 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.JOIN_ANSWERED: Delivery.EMAIL,
     Kind.INVITATION: Delivery.EMAIL,
     Kind.POST_REMOVED: Delivery.EMAIL,
+    Kind.MEETING_REMINDER: Delivery.EMAIL,
+    Kind.MEETING_CHANGED: Delivery.EMAIL,
+    Kind.MEETING_PLACE: Delivery.EMAIL,
     Kind.THREAD_REPLY: Delivery.DIGEST,
     Kind.REACTIONS: Delivery.IN_APP,
 }

@@ -1,8 +1,9 @@
 from django import forms
 
+from accounts.models import TIME_ZONE_CHOICES
 from supportforum.forms import date_field, topics_field
 
-from .models import Reaction
+from .models import Meeting, Reaction
 from .services import MAX_BODY, MAX_TITLE
 
 BODY_HELP = "Markdown works: *italic*, **bold**, lists and links. No images or HTML."
@@ -168,3 +169,67 @@ class SearchForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", "The “to” date is before the “from” date.")
         return data
+
+
+class MeetingForm(forms.Form):
+    """Schedule a meeting: the wall-clock start in the chosen zone (stored in UTC)."""
+
+    title = forms.CharField(max_length=120)
+    description = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    starts_local = forms.DateTimeField(
+        label="Starts",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": "Enter the date and time, e.g. 2026-03-14 18:30."},
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes", min_value=15, max_value=480, initial=60
+    )
+    time_zone = forms.ChoiceField(label="Time zone of that time", choices=TIME_ZONE_CHOICES)
+    kind = forms.ChoiceField(label="How people meet", choices=Meeting.Kind.choices)
+    join_details = forms.CharField(
+        label="How to join",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The video link, the phone number and PIN, or the street address. Shown "
+        "only to members who are going, in the 24 hours before the meeting.",
+    )
+    capacity = forms.IntegerField(label="Places", min_value=1, max_value=500, initial=12)
+    open_to_non_members = forms.BooleanField(
+        required=False, label="Members of Haven outside the group may come (listed groups)"
+    )
+    recurrence = forms.ChoiceField(label="Repeats", choices=Meeting.Recurrence.choices)
+    count = forms.IntegerField(
+        label="How many meetings in the series", min_value=1, max_value=26, initial=1
+    )
+
+
+class RSVPForm(forms.Form):
+    going = forms.TypedChoiceField(
+        choices=[("yes", "Going"), ("no", "Not going")], coerce=lambda v: v == "yes"
+    )
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        label="A word for those coming",
+        error_messages={"required": "Please say why, for those who were coming."},
+    )
+    whole_series = forms.BooleanField(required=False, label="Also cancel the later meetings")
+
+
+class MeetingRescheduleForm(forms.Form):
+    starts_local = MeetingForm.base_fields["starts_local"]
+    duration_minutes = MeetingForm.base_fields["duration_minutes"]
+
+
+class MeetingNoteForm(forms.Form):
+    body = forms.CharField(
+        label="Session note (facilitators only)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Please write the note."},
+    )

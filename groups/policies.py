@@ -417,3 +417,54 @@ def check_approve_post(user: AnyUser, post: Post) -> None:
     check_moderate_group(user, post.thread.group)
     if post.state != Post.State.PENDING:
         raise PermissionDenied("This post is not waiting for approval.")
+
+
+# --- meetings ---
+
+JOIN_DETAILS_BEFORE = timedelta(hours=24)
+
+
+def can_view_meeting(user: AnyUser, meeting) -> bool:
+    """Whoever may read the group sees that a meeting exists (never its join details)."""
+    return can_read_group(user, meeting.group)
+
+
+def check_view_meeting(user: AnyUser, meeting) -> None:
+    if not can_view_meeting(user, meeting):
+        raise Hidden("No such meeting.")
+
+
+def attend_refusal(user: AnyUser, meeting, now=None) -> str | None:
+    """Why the viewer may not RSVP, or None: members of the group (or, when the meeting
+    is open to them, any member of Haven for a listed group), not suspended or banned,
+    before the meeting starts."""
+    from moderation.models import Sanction
+
+    now = now or timezone.now()
+    if not user.is_authenticated:
+        return "Sign in to say whether you are coming."
+    group = meeting.group
+    open_to_all = meeting.open_to_non_members and group.visibility == group.Visibility.LISTED
+    if not (is_member(user, group) or open_to_all):
+        return "This meeting is for members of the group: join it first."
+    barred = {Sanction.Kind.SUSPENSION, Sanction.Kind.BAN}
+    if any(s.kind in barred for s in sanctions_in_force(user)):
+        return "Your account can't take part in meetings at the moment."
+    if meeting.is_cancelled:
+        return "This meeting was cancelled."
+    if meeting.starts_at <= now:
+        return "This meeting has already started."
+    return None
+
+
+def can_see_join_details(user: AnyUser, meeting, rsvp_status: str | None, now=None) -> bool:
+    """The link, dial-in or address: the group's facilitators and admins always (they
+    run it); a member only while going, from 24 hours before until it ends."""
+    if not user.is_authenticated or meeting.is_cancelled:
+        return False
+    if can_moderate_group(user, meeting.group):
+        return True
+    now = now or timezone.now()
+    return (
+        rsvp_status == "going" and meeting.starts_at - JOIN_DETAILS_BEFORE <= now < meeting.ends_at
+    )

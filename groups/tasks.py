@@ -42,3 +42,17 @@ def notify_post_mentions(post_id: int) -> int:
 def notify_reaction(post_id: int) -> None:
     """The consolidated "N members sent support" notice for a post's author. Idempotent."""
     fanout.post_notify_reactions(post_id=post_id)
+
+
+@shared_task(
+    name="groups.meeting_reminders_due",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def meeting_reminders_due() -> int:
+    """Every few minutes (beat): remind those going 24 hours and 1 hour before a meeting.
+    Idempotent: each reminder is claimed on its RSVP before it is recorded."""
+    from .services.meetings import meeting_reminders_due as remind
+
+    return remind()

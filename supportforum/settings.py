@@ -231,6 +231,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60 * 60,
         "options": {"expires": 50 * 60},
     },
+    # Those going to a meeting are reminded 24 hours and 1 hour before.
+    "groups.meeting_reminders_due": {
+        "task": "groups.meeting_reminders_due",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
     # A data export's content is cleared when its 24 hours are over.
     "accounts.data_exports_purge": {
         "task": "accounts.data_exports_purge",

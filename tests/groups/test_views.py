@@ -72,6 +72,32 @@ def test_thread_page_query_count_is_fixed(client, group, people) -> None:
     assert small == large == middle == THREAD_PAGE_QUERIES
 
 
+def _meeting(group, *, going) -> None:
+    """A meeting two days ahead with ``going`` attending (scheduled by an admin)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groups.services import meetings
+
+    admin = UserFactory(is_staff=True)
+    start = (timezone.now() + timedelta(days=2)).replace(tzinfo=None, second=0, microsecond=0)
+    (meeting,) = meetings.meeting_schedule(
+        actor=admin,
+        group=group,
+        title="Circle",
+        starts_local=start,
+        duration_minutes=60,
+        time_zone="UTC",
+        kind="video",
+        join_details="https://video.example/x",
+        capacity=20,
+    )
+    for person in going:
+        Membership.objects.get_or_create(user=person, group=group)
+        meetings.meeting_rsvp(user=person, meeting=meeting, going=True)
+
+
 def test_group_page_query_count_is_fixed(client, group, people) -> None:
     client.force_login(people[1])
     for i in range(5):
@@ -80,10 +106,13 @@ def test_group_page_query_count_is_fixed(client, group, people) -> None:
     small_unanswered = _queries(client, reverse("groups:unanswered", args=[group.slug]))
     for i in range(295):
         make_thread(author=people[1 + i % 4], group=group, title=f"more {i}")
+    for _ in range(6):
+        _meeting(group, going=people[1:4])
     large = _queries(client, group.get_absolute_url())
     large_unanswered = _queries(client, reverse("groups:unanswered", args=[group.slug]))
-    assert small == large == 8 + 1 + NAV_ROLE + DUTY_COVER  # + rules, + pinned resources
-    assert small_unanswered == large_unanswered == 8 + 1 + NAV_ROLE + DUTY_COVER
+    # + rules, + pinned resources, + upcoming meetings
+    assert small == large == 8 + 1 + 1 + NAV_ROLE + DUTY_COVER
+    assert small_unanswered == large_unanswered == 8 + 1 + 1 + NAV_ROLE + DUTY_COVER
 
 
 def test_directory_query_count_is_fixed(client, people) -> None:
@@ -94,10 +123,12 @@ def test_directory_query_count_is_fixed(client, people) -> None:
         extra = GroupFactory()
         if i % 2:
             MembershipFactory(group=extra, user=viewer)
+            if i < 12:
+                _meeting(extra, going=[viewer])
         for _ in range(5):
             MembershipFactory(group=extra)
     large = _queries(client, "/")
-    assert small == large == 5 + NAV_ROLE
+    assert small == large == 5 + 1 + NAV_ROLE  # + the viewer's upcoming meetings
 
 
 def test_members_page_query_count_is_fixed(client, group, people) -> None:

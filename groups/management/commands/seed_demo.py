@@ -19,6 +19,7 @@ from accounts.models import User
 from groups import services
 from groups.management import demo_content as content
 from groups.management.demo_crisis import seed_crisis, seed_duty
+from groups.management.demo_meetings import seed_meetings
 from groups.models import Membership, Post, Reaction, SupportGroup, Thread
 from moderation.models import Guideline, Resource, Sanction
 from moderation.services import flags as moderation_services
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             seed_crisis(
                 people=people, now=self.now, rng=self.rng, facilitator_email=FACILITATOR_EMAIL
             )
+            seed_meetings(groups=groups, people=people, now=self.now)
         if not quiet:
             self._print_logins(created)
 

@@ -1,0 +1,61 @@
+"""Search, and the page that shows where a link leads."""
+
+from urllib.parse import urlsplit
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+from moderation.selectors.resources import vetted_resource_for
+
+from .. import selectors
+from ..forms import (
+    SearchForm,
+)
+
+# Set after a member posts crisis language; their next view of that thread (and only
+# theirs: it lives in their session) shows the crisis panel once.
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Search what the viewer may read. The query travels in the URL (a GET form), so the
+    page is never cached, never indexed and never sent on as a referrer."""
+    scope = selectors.search_scope(request.user)
+    form = SearchForm(request.GET or None, groups=scope.groups)
+    found = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        found = selectors.search(
+            request.user,
+            q=data["q"],
+            group_slug=data["group"],
+            author=data["author"],
+            since=data["since"],
+            until=data["until"],
+            page=request.GET.get("page") or 1,
+            scope=scope,
+        )
+    response = render(request, "groups/search.html", {"form": form, "found": found})
+    patch_cache_control(response, no_store=True, private=True)
+    response["Referrer-Policy"] = "no-referrer"
+    response.haven_noindex = True
+    return response
+
+
+def link_out(request: HttpRequest) -> HttpResponse:
+    """Where a link in a post leads, for members who chose to see it before they go: the
+    site's name, the whole address, and whether it is among Haven's vetted resources.
+    Never redirects by itself; only http and https addresses are offered."""
+    target = request.GET.get("to", "").replace("\x00", "").strip()[:2000]
+    parts = urlsplit(target) if target else None
+    valid = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+    context = {
+        "target": target if valid else "",
+        "host": parts.hostname if valid else "",
+        "vetted": vetted_resource_for(target) if valid else None,
+    }
+    response = render(request, "groups/link_out.html", context, status=200 if valid else 400)
+    response.haven_noindex = True
+    return response
