@@ -121,18 +121,27 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+# An optional streaming replica of the same PostgreSQL: only reads inside an explicit
+# ``replica_reads()`` scope go there (supportforum/db_routers.py); without it, no router.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # psycopg 3's pool: one pool per process, shared by threads (ASGI runs sync views
-        # in a thread pool), instead of a connection per request.
-        DATABASES["default"]["OPTIONS"] = {
-            "pool": {
-                "min_size": env_int("DB_POOL_MIN", 2),
-                "max_size": env_int("DB_POOL_MAX", 10),
-                "timeout": 10,
+    if DATABASE_REPLICA_URL:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0)
+        # Tests run against the primary's test database: the replica is the same data.
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+        DATABASE_ROUTERS = ["supportforum.db_routers.ReplicaRouter"]
+    for _alias in DATABASES:
+        if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
+            # psycopg 3's pool: one pool per process and alias, shared by threads (ASGI
+            # runs sync views in a thread pool), instead of a connection per request.
+            DATABASES[_alias]["OPTIONS"] = {
+                "pool": {
+                    "min_size": env_int("DB_POOL_MIN", 2),
+                    "max_size": env_int("DB_POOL_MAX", 10),
+                    "timeout": 10,
+                }
             }
-        }
 else:
     DATABASES = {
         "default": {

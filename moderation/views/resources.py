@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from supportforum.db_routers import replica_reads
 from supportforum.views import attempt
 
 from ..decorators import moderator_required
@@ -26,21 +27,23 @@ from ..services import resources as services
 
 def guide(request: HttpRequest, slug: str) -> HttpResponse:
     """A guide page (public: the digital-literacy guide helps before anyone signs up)."""
-    page = get_object_or_404(GuidePage, slug=slug)
+    with replica_reads():  # admins' text, seconds of lag harmless (supportforum.db_routers)
+        page = get_object_or_404(GuidePage, slug=slug)
     return render(request, "moderation/guide.html", {"page": page})
 
 
 def resource_library(request: HttpRequest) -> HttpResponse:
     filters = LibraryFilterForm(request.GET)
     filters.is_valid()
-    library = selectors.resource_library(
-        request.user,
-        kind=filters.cleaned_data.get("kind", ""),
-        region=filters.cleaned_data.get("region", ""),
-        q=filters.cleaned_data.get("q", ""),
-        page=request.GET.get("page"),
-    )
-    guide_page = GuidePage.objects.filter(slug=DIGITAL_LITERACY_SLUG).first()
+    with replica_reads():  # vetted resources: read-only, evaluated inside the selector
+        library = selectors.resource_library(
+            request.user,
+            kind=filters.cleaned_data.get("kind", ""),
+            region=filters.cleaned_data.get("region", ""),
+            q=filters.cleaned_data.get("q", ""),
+            page=request.GET.get("page"),
+        )
+        guide_page = GuidePage.objects.filter(slug=DIGITAL_LITERACY_SLUG).first()
     context = {"library": library, "kinds": Resource.Kind.choices, "guide": guide_page}
     return render(request, "moderation/resources/library.html", context)
 
