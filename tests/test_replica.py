@@ -2,9 +2,7 @@
 
 import asyncio
 import copy
-import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from groups.models import SupportGroup
 from supportforum.db_routers import ReplicaRouter, in_replica_scope, replica_reads
+from tests.test_settings import _run
 
 from .factories import GroupFactory
 
@@ -160,12 +159,6 @@ def test_replica_reads_run_on_the_replica_connection_and_writes_on_primary(repli
 
 
 def _settings(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}
-    }
-    clean.update(env)
     code = (
         "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','supportforum.settings');"
         "from django.conf import settings as s;"
@@ -173,14 +166,7 @@ def _settings(env: dict[str, str]) -> subprocess.CompletedProcess:
         "print(sorted(s.DATABASES), s.DATABASE_ROUTERS);"
         "print(r and (r['HOST'], r['NAME'], r['TEST'], r['OPTIONS']['pool']['max_size']))"
     )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return _run(code, env)
 
 
 def test_settings_replica_url_adds_alias_and_router() -> None:
