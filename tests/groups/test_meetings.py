@@ -23,7 +23,7 @@ from groups.calendar import LocalTimeError, occurrences
 from groups.models import Meeting, MeetingNote, MeetingRSVP
 from groups.services import meetings as services
 from moderation.models import AuditLogEntry
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,11 @@ SECRET = "7c1f"  # in the join details however they are shown (text or link)
 GOING, WAITING, NOT_GOING = "going", "waiting", "not_going"
 
 
-def schedule(actor, group, *, in_hours: float = 48, capacity: int = 10, **extra) -> Meeting:
-    """One meeting starting ``in_hours`` from now (UTC wall clock), an hour long."""
+def schedule_series(
+    actor, group, *, in_hours: float = 48, capacity: int = 10, **extra
+) -> list[Meeting]:
+    """Meetings starting ``in_hours`` from now (UTC wall clock), an hour long, unless
+    ``extra`` says otherwise (any argument of ``meeting_schedule``)."""
     start = (timezone.now() + timedelta(hours=in_hours)).astimezone(UTC).replace(tzinfo=None)
     fields = {
         "title": "Tuesday circle",
@@ -45,7 +48,11 @@ def schedule(actor, group, *, in_hours: float = 48, capacity: int = 10, **extra)
         "join_details": JOIN,
         "capacity": capacity,
     }
-    return services.meeting_schedule(actor=actor, group=group, **(fields | extra))[0]
+    return services.meeting_schedule(actor=actor, group=group, **(fields | extra))
+
+
+def schedule(actor, group, **extra) -> Meeting:
+    return schedule_series(actor, group, **extra)[0]
 
 
 def members(group, n: int):
@@ -90,17 +97,13 @@ def test_a_time_the_clock_change_skips_or_repeats_is_refused(local, word) -> Non
 
 
 def test_a_member_sees_the_time_in_their_own_zone(client, group, facilitator, member) -> None:
-    meeting = services.meeting_schedule(
-        actor=facilitator,
-        group=group,
-        title="Evening circle",
+    meeting = schedule(
+        facilitator,
+        group,
         starts_local=datetime(2030, 7, 2, 19, 0),
         duration_minutes=90,
         time_zone="Europe/London",
-        kind=Meeting.Kind.PHONE,
-        join_details="0800 000 000",
-        capacity=8,
-    )[0]
+    )
     assert meeting.starts_at == datetime(2030, 7, 2, 18, 0, tzinfo=UTC)
     member.time_zone = "America/New_York"
     member.save()
@@ -113,16 +116,13 @@ def test_a_member_sees_the_time_in_their_own_zone(client, group, facilitator, me
 
 
 def test_schedule_a_series_is_audited_without_the_join_details(group, facilitator) -> None:
-    meetings = services.meeting_schedule(
-        actor=facilitator,
-        group=group,
-        title="Weekly check-in",
+    meetings = schedule_series(
+        facilitator,
+        group,
         starts_local=datetime(2030, 1, 7, 18, 0),
-        duration_minutes=60,
         time_zone="Europe/London",
         kind=Meeting.Kind.IN_PERSON,
         join_details="Room 2, 14 Example Street",
-        capacity=12,
         recurrence="weekly",
         count=4,
     )
@@ -393,18 +393,8 @@ def test_the_beat_schedule_sends_reminders(settings) -> None:
 
 
 def test_cancel_and_reschedule_tell_those_coming_and_are_audited(group, facilitator) -> None:
-    first, second = services.meeting_schedule(
-        actor=facilitator,
-        group=group,
-        title="Series",
-        starts_local=datetime(2031, 3, 3, 18, 0),
-        duration_minutes=60,
-        time_zone="UTC",
-        kind="video",
-        join_details=JOIN,
-        capacity=5,
-        recurrence="weekly",
-        count=2,
+    first, second = schedule_series(
+        facilitator, group, starts_local=datetime(2031, 3, 3, 18, 0), recurrence="weekly", count=2
     )
     person = members(group, 1)[0]
     services.meeting_rsvp(user=person, meeting=first, going=True)
@@ -543,8 +533,3 @@ def test_feed_of_a_deactivated_member_is_gone(client, member) -> None:
     member.is_active = False
     member.save()
     assert client.get(feed.get_absolute_url()).status_code == 404
-
-
-def test_outsider_factory_is_not_a_member(outsider, group) -> None:
-    assert not outsider.memberships.filter(group=group).exists()
-    assert UserFactory().pk
