@@ -1,13 +1,11 @@
 """Search, and the page that shows where a link leads."""
 
-from urllib.parse import urlsplit
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from moderation.selectors.resources import vetted_resource_for
+from moderation.selectors.resources import link_destination
 
 from .. import selectors
 from ..forms import (
@@ -48,14 +46,8 @@ def link_out(request: HttpRequest) -> HttpResponse:
     """Where a link in a post leads, for members who chose to see it before they go: the
     site's name, the whole address, and whether it is among Haven's vetted resources.
     Never redirects by itself; only http and https addresses are offered."""
-    target = request.GET.get("to", "").replace("\x00", "").strip()[:2000]
-    parts = urlsplit(target) if target else None
-    valid = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
-    context = {
-        "target": target if valid else "",
-        "host": parts.hostname if valid else "",
-        "vetted": vetted_resource_for(target) if valid else None,
-    }
-    response = render(request, "groups/link_out.html", context, status=200 if valid else 400)
+    link = link_destination(request.GET.get("to", ""))
+    status = 200 if link is not None else 400
+    response = render(request, "groups/link_out.html", {"link": link}, status=status)
     response.haven_noindex = True
     return response

@@ -282,6 +282,28 @@ def pin_page(viewer: User, *, group_slug: str = "", thread_id: int | None = None
     return PinPage(group=group, thread=thread, pins=pins, choices=choices)
 
 
+@dataclass
+class LinkDestination:
+    target: str
+    host: str
+    vetted: "Resource | None"
+
+
+def link_destination(target: str) -> LinkDestination | None:
+    """Where a link leads, for the page that shows it before a member goes: an http(s)
+    address with a host (None for anything else, malformed ones included) and the vetted
+    resource on that site, if any. One query."""
+    target = target.replace("\x00", "").strip()[:2000]
+    try:
+        parts = urlsplit(target)
+        host = parts.hostname
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 address)
+        return None
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    return LinkDestination(target, host, vetted_resource_for(target))
+
+
 def vetted_resource_for(url: str) -> "Resource | None":
     """A vetted resource on the same site as ``url`` (host equal, ignoring "www."), for
     the "where a link leads" page. One query over the vetted resources' addresses."""

@@ -98,7 +98,16 @@ def test_an_unvetted_site_says_so_and_links_the_guide(client) -> None:
 
 @pytest.mark.parametrize(
     "target",
-    ["", "javascript:alert(1)", "data:text/html,hi", "mailto:a@b.c", "https://", "/local", "\x00"],
+    [
+        "",
+        "javascript:alert(1)",
+        "data:text/html,hi",
+        "mailto:a@b.c",
+        "https://",
+        "/local",
+        "\x00",
+        "http://[::1",  # malformed: urlsplit raises
+    ],
 )
 def test_anything_but_a_web_address_is_refused_and_never_linked(client, target) -> None:
     response = client.get(GO, {"to": target})
