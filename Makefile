@@ -12,7 +12,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install install-dev system-packages demo test test-embedded lint bench
+.PHONY: help uv install install-dev system-packages demo test test-embedded lint bench bench-packages
 
 help:
 	@echo "make demo   install, migrate, seed the demo community and serve http://$(HOST):$(PORT)"
@@ -59,10 +59,15 @@ test: install-dev system-packages lint
 test-embedded: install-dev
 	env -u DATABASE_URL -u REDIS_URL SQLITE_PATH=:memory: $(UV) run --frozen pytest -m embedded -q -p no:cacheprovider
 
-# Benchmarks (not tests): every bench/bench_*.py, on the embedded default; each script
-# uses a throw-away SQLite file and prints its own figures.
-bench: install-dev
-	@for script in bench/bench_*.py; do \
-	  echo "== $$script"; \
-	  env -u DATABASE_URL -u REDIS_URL $(UV) run --frozen python "$$script" || exit 1; \
-	done
+# Benchmarks (not tests): every bench/bench_*.py in turn (bench/run_all.py), then
+# bench/RESULTS.md. In-process ones on a throw-away SQLite file; the stack ones (alert
+# latency, fan-out, pages under load with wrk) on PostgreSQL databases of their own.
+bench: install-dev bench-packages
+	env -u DATABASE_URL -u REDIS_URL $(UV) run --frozen python bench/run_all.py
+
+# wrk (Debian's package) drives the pages benchmark.
+bench-packages:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing wrk from Debian"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }

@@ -169,6 +169,8 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_PREFIX", "haven"),
         }
     }
+    # Sessions read from Redis, written through to PostgreSQL (one query fewer a page).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -391,6 +393,9 @@ HAVEN_INVITATION_DAYS = 14
 HAVEN_CONCERN_LIMITS = {"per_sender_per_day": 3, "per_target_per_day": 5}
 # The Celery queue crisis-alert deliveries go to (a worker consumes it: `-Q` or the default).
 HAVEN_ALERT_QUEUE = env_str("HAVEN_ALERT_QUEUE", "celery")
+# The load benchmark's reference views (/bench/hello/, /bench/one-query/): the framework's
+# ceiling measured in the same deployment as the pages (bench/bench_pages.py). Off unless set.
+HAVEN_BENCH_VIEWS = env_bool("HAVEN_BENCH_VIEWS", default=False)
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from moderation.views.guidelines import site_guidelines
+
+from .views import bench_hello, bench_one_query
 
 admin.site.site_header = "Haven administration"
 admin.site.site_title = "Haven admin"
@@ -14,6 +17,12 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("groups.urls")),
 ]
+
+if settings.HAVEN_BENCH_VIEWS:
+    urlpatterns += [
+        path("bench/hello/", bench_hello),
+        path("bench/one-query/", bench_one_query),
+    ]
 
 handler404 = "supportforum.views.not_found"
 handler403 = "supportforum.views.forbidden"

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from groups.models import SupportGroup
+
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
@@ -40,3 +42,17 @@ def attempt(form: forms.Form, action: Callable[[], Any]) -> Any:
     except PermissionDenied as exc:
         form.add_error(None, str(exc) or "You can't do that here.")
     return None
+
+
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The load benchmark's ceiling: the whole middleware stack, no query, no template.
+    Routed only when HAVEN_BENCH_VIEWS is set (bench/bench_pages.py)."""
+    return HttpResponse("Hello, world", content_type="text/plain")
+
+
+def bench_one_query(request: HttpRequest) -> HttpResponse:
+    """The load benchmark's second reference: one indexed query (a group's name by slug)."""
+    name = SupportGroup.objects.filter(slug=request.GET.get("slug", "")).values_list(
+        "name", flat=True
+    )
+    return HttpResponse(name.first() or "", content_type="text/plain")

@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Literal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
@@ -220,8 +222,10 @@ def _end_sessions(user: User, now: datetime) -> int:
             data = {}
         if str(data.get("_auth_user_id")) == str(user.pk):
             mine.append(session.session_key)
-    if mine:
-        Session.objects.filter(session_key__in=mine).delete()
+    # Through the session engine, so a cached copy (``cached_db`` on Redis) goes too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in mine:
+        store(session_key=key).delete()
     return len(mine)
 
 

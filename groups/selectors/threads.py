@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -144,11 +144,40 @@ def _block_annotations(viewer: User) -> dict:
     }
 
 
-def _reaction_counts() -> dict:
-    return {
-        f"n_{kind}": Count("reactions", filter=Q(reactions__kind=kind), distinct=True)
-        for kind in Reaction.Kind.values
-    }
+def _reactions(viewer: User, ids: list[int]) -> tuple[dict, dict]:
+    """Per post of ``ids``: the count of each reaction kind, and the kinds the viewer gave.
+    One indexed aggregate over the page's posts (not a GROUP BY over the posts query,
+    which made PostgreSQL count every row of a long thread)."""
+    counts: dict[int, dict[str, int]] = {}
+    mine: dict[int, set[str]] = {}
+    if not ids:
+        return counts, mine
+    given = Count("pk", filter=Q(user_id=viewer.pk)) if viewer.is_authenticated else Value(0)
+    rows = (
+        Reaction.objects.filter(post_id__in=ids)
+        .values("post_id", "kind")
+        .order_by()
+        .annotate(n=Count("pk"), given=given)
+        .values_list("post_id", "kind", "n", "given")
+    )
+    for post_id, kind, n, given_n in rows:
+        counts.setdefault(post_id, {})[kind] = n
+        if given_n:
+            mine.setdefault(post_id, set()).add(kind)
+    return counts, mine
+
+
+def _page_rows(posts: QuerySet[Post], page_obj: Page) -> list[Post]:
+    """The posts of one page in tree order. A page in the second half of the thread is
+    read from the end (``ORDER BY path DESC`` with the smaller offset), so the last page
+    of a long thread costs what the first does."""
+    count = page_obj.paginator.count
+    start, end = page_obj.start_index() - 1, page_obj.end_index()
+    if end <= start:
+        return []
+    if start <= count - end:
+        return list(posts.order_by("path")[start:end])
+    return list(reversed(posts.order_by("-path")[count - end : count - start]))
 
 
 def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> ThreadPage:
@@ -160,16 +189,15 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
     moderator = policies.can_moderate_group(viewer, group)
     refusal = policies.reply_refusal(viewer, thread)
     last_read = _last_read(viewer, thread)
-    reaction_counts = _reaction_counts()
-    posts = (
-        _visible_posts(viewer, thread, moderator)
-        .select_related("author", "reply_to__author")
-        .annotate(**reaction_counts, **_block_annotations(viewer))
-        .order_by("path")
-    )
-    paginator = Paginator(posts, settings.HAVEN_POSTS_PER_PAGE)
+    visible = _visible_posts(viewer, thread, moderator)
+    # Counted without the per-row annotations; the page's rows are then read by offset
+    # from whichever end of the thread is nearer.
+    paginator = Paginator(visible.order_by("path"), settings.HAVEN_POSTS_PER_PAGE)
     page_obj = paginator.get_page(page)
-    rows: list[Post] = list(page_obj.object_list)
+    posts = visible.select_related("author", "reply_to__author").annotate(
+        **_block_annotations(viewer)
+    )
+    rows = _page_rows(posts, page_obj)
     views = _post_views(
         viewer, thread, rows, moderator=moderator, refusal=refusal, last_read=last_read
     )
@@ -196,16 +224,11 @@ def _post_views(
     last_read: int,
     on_page: set[int] | None = None,
 ) -> list[PostView]:
-    """PostViews for rows annotated with reaction counts: the viewer's reactions, the
-    authors' facilitator roles and the facilitator notes in three queries."""
+    """PostViews for rows (annotated with blocks): the reaction counts with the viewer's
+    own, the authors' facilitator roles and the facilitator notes in three queries."""
     group = thread.group
     ids = [p.pk for p in rows]
-    mine: dict[int, set[str]] = {}
-    if viewer.is_authenticated and ids:
-        for post_id, kind in Reaction.objects.filter(user=viewer, post_id__in=ids).values_list(
-            "post_id", "kind"
-        ):
-            mine.setdefault(post_id, set()).add(kind)
+    counts, mine = _reactions(viewer, ids)
     author_ids = {p.author_id for p in rows if p.author_id}
     facilitators = (
         set(
@@ -249,8 +272,9 @@ def _post_views(
             replying_label = _label(viewer, replying_to, moderator)
         own = viewer.is_authenticated and post.author_id == viewer.pk
         given = mine.get(post.pk, set())
+        counted = counts.get(post.pk, {})
         reactions = [
-            ReactionCount(kind, label, getattr(post, f"n_{kind}"), kind in given)
+            ReactionCount(kind, label, counted.get(kind, 0), kind in given)
             for kind, label in Reaction.Kind.choices
         ]
         alive = post.state == Post.State.PUBLISHED and not post.is_deleted
@@ -397,7 +421,7 @@ def post_live(viewer: User, post_id: int) -> LivePost:
         _visible_posts(viewer, thread, moderator)
         .filter(pk=post.pk)
         .select_related("author", "reply_to__author")
-        .annotate(**_reaction_counts(), **_block_annotations(viewer))
+        .annotate(**_block_annotations(viewer))
         .first()
     )
     if row is None:

@@ -1,11 +1,18 @@
+from functools import lru_cache
+
 from django import template
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from groups import policies
+from groups.forms import ReplyForm
 from groups.models import Membership, SupportGroup
 from groups.rendering import links_via
+from groups.selectors.cards import PostCard, post_card
 
 register = template.Library()
 
@@ -31,3 +38,52 @@ def links_for(html: str, user: User):
     if getattr(user, "link_interstitial", False):
         return mark_safe(links_via(html, reverse("groups:link_out")))  # noqa: S308
     return mark_safe(html)  # noqa: S308 -- sanitised when the post was saved
+
+
+@register.filter
+def links_via_page(html: str, via_page: bool):
+    """``links_for`` with the reader's choice already read (post cards hold no user)."""
+    if via_page:
+        return mark_safe(links_via(html, reverse("groups:link_out")))  # noqa: S308
+    return mark_safe(html)  # noqa: S308 -- sanitised when the post was saved
+
+
+# Stands for the CSRF field in a kept fragment; nh3 strips comments from post HTML and
+# every other value is escaped, so only the template's own forms carry it.
+CSRF_SLOT = "<!--haven-csrf-->"
+# Rendered posts kept per process, by card (a typical post ~3 kB of HTML, ~6 MB).
+POST_HTML_KEPT = 2048
+
+
+@lru_cache(maxsize=POST_HTML_KEPT)
+def _post_html(card: PostCard) -> str:
+    slot = mark_safe(CSRF_SLOT)  # noqa: S308 -- a fixed comment, replaced on the way out
+    return render_to_string("groups/_post.html", {"c": card, "csrf_input": slot})
+
+
+def _csrf_field(request) -> str:
+    """The CSRF field of this request's forms, masked once per request (not per post)."""
+    field = getattr(request, "_haven_csrf_field", None)
+    if field is None:
+        field = format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        )
+        request._haven_csrf_field = field
+    return field
+
+
+@register.simple_tag(takes_context=True)
+def post_html(context: template.Context, pv, moderator: bool) -> SafeString:
+    """One post of a thread as ``groups/_post.html`` renders its card for this reader;
+    equal cards share the HTML (see groups/selectors/cards.py)."""
+    request = context["request"]
+    html = _post_html(post_card(pv, viewer=request.user, moderator=moderator))
+    return mark_safe(html.replace(CSRF_SLOT, _csrf_field(request)))  # noqa: S308
+
+
+@register.simple_tag
+@lru_cache(maxsize=2)
+def blank_reply_form(anonymous_allowed: bool) -> SafeString:
+    """The reply box's empty form under a thread: the same for every reader of groups
+    alike, so rendered once per process (a bound form with errors has its own page)."""
+    return ReplyForm(allow_anonymous=anonymous_allowed).as_div()

@@ -68,10 +68,8 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
     thread = selectors.thread_for(request.user, thread_id)
     view = selectors.thread_page(request.user, thread, page=request.GET.get("page"))
-    form = ReplyForm(allow_anonymous=view.anonymous_allowed)
     context = {
         "view": view,
-        "form": form,
         "pinned_resources": pinned_resources(thread=thread),
         "subscription": selectors.subscription_state(request.user, thread),
         "opened_at": time.time(),
@@ -82,10 +80,9 @@ def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpR
         member = policies.is_member(request.user, thread.group)
         context["crisis_group"] = thread.group if member else None
     response = render(request, "groups/thread_detail.html", context)
-    if view.posts:
-        services.thread_mark_read(
-            user=request.user, thread=thread, up_to_post_id=max(p.post.pk for p in view.posts)
-        )
+    newest = max((p.post.pk for p in view.posts), default=0)
+    if newest > view.last_read_post_id:  # re-reading what was read writes nothing
+        services.thread_mark_read(user=request.user, thread=thread, up_to_post_id=newest)
     response.haven_noindex = thread.group.is_private or (
         thread.group.visibility == thread.group.Visibility.UNLISTED
     )
@@ -235,6 +232,6 @@ def post_live(request: HttpRequest, post_id: int) -> HttpResponse:
     """One post as this viewer may see it, for the live thread (404 for anyone else)."""
     live = selectors.post_live(request.user, post_id)
     context = {"pv": live.post, "view": live}
-    response = render(request, "groups/_post.html", context)
+    response = render(request, "groups/_post_live.html", context)
     response.haven_noindex = True
     return response
