@@ -301,9 +301,11 @@ def worker_rss(stack: Stack) -> dict[int, int]:
             fields = dict(
                 line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
             )
+            command = (status.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if fields.get("PPid", "").strip() == str(parent) and "VmRSS" in fields:
+        worker = b"spawn_main" in command  # not multiprocessing's resource tracker
+        if fields.get("PPid", "").strip() == str(parent) and "VmRSS" in fields and worker:
             sizes[int(status.parent.name)] = int(fields["VmRSS"].split()[0])
     return sizes
 

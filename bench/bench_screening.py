@@ -61,6 +61,9 @@ def _setup_django() -> None:
         Path(tempfile.mkdtemp(prefix="haven-bench-", dir=os.environ.get("BENCH_TMP"))) / "bench.db"
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportforum.settings")
+    # Notification e-mails stay in memory and task logs quiet: the report is the figures.
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ["LOG_LEVEL"] = "WARNING"
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -9,6 +9,7 @@ developer's database: the in-process ones use a throw-away SQLite file, the stac
 
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -36,6 +37,11 @@ def cpu_model() -> str:
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return platform.processor() or "unknown"
+
+
+def without_progress_bars(text: str) -> str:
+    """The report without tqdm's bars (the dataset build prints one per table)."""
+    return "\n".join(line for line in text.splitlines() if not re.search(r"\d+%\|.*\|.*/s\]", line))
 
 
 def run(name: str) -> tuple[str, float, int]:
@@ -84,7 +90,7 @@ def main() -> int:
     for name, (text, seconds, code) in reports.items():
         status = "" if code == 0 else f", exit code {code}"
         out += ["", f"## bench_{name}.py ({seconds:.0f} s{status})", "", "```"]
-        out += [text.rstrip(), "```"]
+        out += [without_progress_bars(text).rstrip(), "```"]
     (BENCH / "RESULTS.md").write_text("\n".join(out) + "\n")
     print(f"\nWrote {(BENCH / 'RESULTS.md').relative_to(ROOT)}")
     return max((code for _, _, code in reports.values()), default=0)
