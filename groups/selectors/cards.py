@@ -14,13 +14,7 @@ from typing import NamedTuple
 from django.template.defaultfilters import date, timesince_filter
 
 from ..models import Post
-
-
-class ReactionCard(NamedTuple):
-    kind: str
-    label: str
-    count: int
-    mine: bool
+from .threads import ReactionCount
 
 
 class NoteCard(NamedTuple):
@@ -62,7 +56,7 @@ class PostCard(NamedTuple):
     body_html: str
     links_via_page: bool  # the reader chose "show me where a link leads"
     notes: tuple[NoteCard, ...]
-    reactions: tuple[ReactionCard, ...]
+    reactions: tuple[ReactionCount, ...]
     show_reactions: bool
     can_react: bool
     can_reply: bool
@@ -129,7 +123,7 @@ def post_card(pv, *, viewer, moderator: bool) -> PostCard:
         body_html=post.body_html,
         links_via_page=bool(getattr(viewer, "link_interstitial", False)),
         notes=tuple(_note_card(nv) for nv in pv.facilitator_notes),
-        reactions=tuple(ReactionCard(r.kind, r.label, r.count, r.mine) for r in pv.reactions),
+        reactions=tuple(pv.reactions),
         show_reactions=pv.has_reactions or pv.can_react,
         can_react=pv.can_react,
         can_reply=pv.can_reply,

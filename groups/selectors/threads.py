@@ -2,6 +2,7 @@
 needs: one post as the page shows it and the changes since a moment."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -25,8 +26,9 @@ from ..models import (
 )
 
 
-@dataclass
-class ReactionCount:
+class ReactionCount(NamedTuple):
+    """One reaction kind under a post: also part of the post's card (hashable)."""
+
     kind: str
     label: str
     count: int
