@@ -2,6 +2,7 @@ from django.core.paginator import Page, Paginator
 
 from .models import Block, Notification, User
 from .triggers import filter_for, notification_fold
+from .viewer import memo
 
 
 def notifications_page(viewer: User, *, page: str | int | None) -> Page:
@@ -31,12 +32,12 @@ def blocked_ids(viewer: User) -> frozenset[int]:
     object)."""
     if not viewer.is_authenticated:
         return frozenset()
-    cached = viewer.__dict__.get("_haven_blocked_ids")
+    cached = memo(viewer).get("_haven_blocked_ids")
     if cached is None:
         cached = frozenset(
             Block.objects.filter(blocker=viewer).values_list("blocked_id", flat=True)
         )
-        viewer.__dict__["_haven_blocked_ids"] = cached
+        memo(viewer)["_haven_blocked_ids"] = cached
     return cached
 
 

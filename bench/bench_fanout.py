@@ -95,7 +95,7 @@ def arrange(run: str, clients: int) -> dict:
         ThreadSubscription.objects.create(user=user, thread=followed)
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_backend"] = "accounts.backends.ModelBackend"
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store.create()
         sessions.append(store.session_key)

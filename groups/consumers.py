@@ -8,7 +8,7 @@ from django.http import Http404
 
 from accounts.consumers import MemberSocketMixin
 
-from . import selectors
+from . import policies, selectors
 from .realtime import thread_channel_group
 
 
@@ -54,7 +54,7 @@ class ThreadConsumer(MemberSocketMixin, AsyncJsonWebsocketConsumer):
         """None: may not read the thread; else whether its group is private. Fresh each
         time: memberships change while a page stays open."""
         user = self.scope["user"]
-        user.__dict__.pop("_haven_memberships", None)
+        policies.forget_viewer_facts(user)
         try:
             thread = selectors.thread_for(user, self.thread_id)
         except Http404:
@@ -63,7 +63,7 @@ class ThreadConsumer(MemberSocketMixin, AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _changes_since(self, since: datetime) -> dict | None:
-        self.scope["user"].__dict__.pop("_haven_memberships", None)
+        policies.forget_viewer_facts(self.scope["user"])
         try:
             return selectors.thread_changes_since(self.scope["user"], self.thread_id, since)
         except Http404:

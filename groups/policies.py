@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.timesince import timeuntil
 
 from accounts.models import Block, User
+from accounts.viewer import memo
 
 from .models import Membership, Post, SupportGroup, Thread
 
@@ -35,17 +36,25 @@ class Hidden(Http404):
 def membership_for(user: AnyUser, group: SupportGroup) -> Membership | None:
     if not user.is_authenticated:
         return None
-    cache: dict[int, Membership | None] = user.__dict__.setdefault("_haven_memberships", {})
+    cache: dict[int, Membership | None] = memo(user).setdefault("_haven_memberships", {})
     if group.pk not in cache:
         cache[group.pk] = Membership.objects.filter(user=user, group=group).first()
     return cache[group.pk]
+
+
+def forget_viewer_facts(user: AnyUser) -> None:
+    """Drop everything memoised about the viewer (memberships, roles, e-mail, sanctions,
+    counts): for a user object that outlives a request (a websocket's) or a change made
+    in this request."""
+    for key in [k for k in memo(user) if k.startswith("_haven_")]:
+        del memo(user)[key]
 
 
 def remember_memberships(user: AnyUser, memberships: list[Membership], groups: list) -> None:
     """Seed the memo from a query a selector already made (no membership means None)."""
     if not user.is_authenticated:
         return
-    cache = user.__dict__.setdefault("_haven_memberships", {})
+    cache = memo(user).setdefault("_haven_memberships", {})
     by_group = {m.group_id: m for m in memberships}
     for group in groups:
         cache[group.pk] = by_group.get(group.pk)
@@ -54,11 +63,11 @@ def remember_memberships(user: AnyUser, memberships: list[Membership], groups: l
 def has_verified_email(user: AnyUser) -> bool:
     if not user.is_authenticated:
         return False
-    if "_haven_verified" not in user.__dict__:
-        user.__dict__["_haven_verified"] = EmailAddress.objects.filter(
+    if "_haven_verified" not in memo(user):
+        memo(user)["_haven_verified"] = EmailAddress.objects.filter(
             user=user, verified=True
         ).exists()
-    return user.__dict__["_haven_verified"]
+    return memo(user)["_haven_verified"]
 
 
 def sanctions_in_force(user: AnyUser) -> list:
@@ -66,17 +75,17 @@ def sanctions_in_force(user: AnyUser) -> list:
     yet acknowledged (memoised: one query a request)."""
     if not user.is_authenticated:
         return []
-    if "_haven_sanctions" not in user.__dict__:
+    if "_haven_sanctions" not in memo(user):
         from moderation.models import Sanction
 
         now = timezone.now()
         in_force = Sanction.objects.in_force(now) | Sanction.objects.filter(
             kind=Sanction.Kind.WARNING, acknowledged_at__isnull=True, revoked_at__isnull=True
         )
-        user.__dict__["_haven_sanctions"] = list(
+        memo(user)["_haven_sanctions"] = list(
             in_force.filter(user=user).select_related("rule", "group").order_by("-ends_at")
         )
-    return user.__dict__["_haven_sanctions"]
+    return memo(user)["_haven_sanctions"]
 
 
 def sanction_refusal(user: AnyUser, group: SupportGroup | None) -> str | None:

@@ -4,6 +4,7 @@ are asked of ``groups.policies``, the one place they are answered."""
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
+from accounts.viewer import memo
 from groups import policies as group_policies
 from groups.models import Membership, Post, SupportGroup
 
@@ -40,13 +41,13 @@ def moderated_group_ids(user: User) -> set[int]:
     """Groups the user facilitates (memoised: every moderation page asks)."""
     if not user.is_authenticated:
         return set()
-    if "_haven_moderated" not in user.__dict__:
-        user.__dict__["_haven_moderated"] = set(
+    if "_haven_moderated" not in memo(user):
+        memo(user)["_haven_moderated"] = set(
             Membership.objects.filter(
                 user=user, role=Membership.Role.FACILITATOR, status=Membership.Status.ACTIVE
             ).values_list("group_id", flat=True)
         )
-    return user.__dict__["_haven_moderated"]
+    return memo(user)["_haven_moderated"]
 
 
 def is_moderator(user: User) -> bool:

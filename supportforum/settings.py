@@ -136,11 +136,12 @@ if DATABASE_URL:
             # psycopg 3's pool: one pool per process and alias, shared by threads (ASGI
             # runs sync views in a thread pool), instead of a connection per request.
             DATABASES[_alias]["OPTIONS"] = {
+                "server_side_binding": env_bool("DB_SERVER_SIDE_BINDING", default=True),
                 "pool": {
                     "min_size": env_int("DB_POOL_MIN", 2),
                     "max_size": env_int("DB_POOL_MAX", 10),
                     "timeout": 10,
-                }
+                },
             }
 else:
     DATABASES = {
@@ -265,8 +266,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Accounts (django-allauth) ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading the member with the facts every page asks.
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

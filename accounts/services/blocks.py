@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import Block, User
+from ..viewer import memo
 
 
 @transaction.atomic
@@ -18,7 +19,7 @@ def member_block(*, user: User, target: User) -> Block:
     if not target.is_active:
         raise ValidationError("This member's account is no longer active.")
     block, _ = Block.objects.get_or_create(blocker=user, blocked=target)
-    user.__dict__.pop("_haven_blocked_ids", None)
+    memo(user).pop("_haven_blocked_ids", None)
     return block
 
 
@@ -26,5 +27,5 @@ def member_block(*, user: User, target: User) -> Block:
 def member_unblock(*, user: User, target: User) -> bool:
     """Unblock. Returns True if there was a block. Idempotent."""
     deleted, _ = Block.objects.filter(blocker=user, blocked=target).delete()
-    user.__dict__.pop("_haven_blocked_ids", None)
+    memo(user).pop("_haven_blocked_ids", None)
     return bool(deleted)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .. import mail, preferences, realtime
 from ..models import DigestFrequency, Notification, NotificationPreference, User
+from ..viewer import memo
 
 if TYPE_CHECKING:
     from groups.models import Post, SupportGroup, Thread
@@ -114,6 +115,7 @@ def notifications_mark_read(*, user: User, notification_id: int | None = None) -
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     changed = unread.update(read_at=timezone.now())
+    memo(user).pop("_haven_unread", None)  # the page then shows the new count
     if changed:
         realtime.publish_unread_on_commit(user.pk)
     return changed

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from accounts.services import notification_send, notify
+from accounts.viewer import memo
 from moderation.models import ReviewItem
 from moderation.services.audit import audit_record
 from moderation.services.queue import review_open, review_resolve_for
@@ -24,7 +25,8 @@ from ..models import (
 
 
 def _forget_memberships(user: User) -> None:
-    user.__dict__.pop("_haven_memberships", None)
+    for key in ("_haven_memberships", "_haven_moderated"):
+        memo(user).pop(key, None)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from groups import policies as group_policies
 from groups.models import Membership, SupportGroup
+from supportforum import pagecache
 
 from .. import policies
 from ..models import DutyShift, DutyStatus
@@ -83,6 +84,16 @@ def group_cover(group: SupportGroup, at: datetime | None = None) -> bool:
     """``duty.group_has_cover`` in one query, for the group page members see."""
     at = at or timezone.now()
     return any(_on_duty_from_rows(_facilitators_of([group.pk]), at).values())
+
+
+COVER_SECONDS = 15
+
+
+def group_cover_shown(group: SupportGroup) -> bool:
+    """``group_cover`` now, as member pages show it ("No facilitator is on duty right
+    now"): kept ``COVER_SECONDS`` for every reader, dropped when a facilitator's duty
+    changes. Never used to decide who is alerted (``duty`` answers that, every time)."""
+    return pagecache.kept("duty-cover", str(group.pk), COVER_SECONDS, lambda: group_cover(group))
 
 
 @dataclass(frozen=True)

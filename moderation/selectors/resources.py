@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from groups import policies as group_policies
 from groups.models import Membership, SupportGroup, Thread
+from supportforum import pagecache
 
 from .. import policies
 from ..models import Resource, ResourcePin
@@ -168,18 +169,32 @@ def resource_library(
 # --- the "Vetted resources" box ---
 
 
+PINNED = "pinned-resources"  # the kind of page fact (supportforum.pagecache)
+PINNED_SECONDS = 60
+
+
 def pinned_resources(
     group: SupportGroup | None = None, thread: Thread | None = None
 ) -> list[Resource]:
     """Vetted resources pinned to a group, or to a thread (with those pinned to its group).
-    One query. Stale ones are included, marked ``is_due``."""
+    Stale ones are included, marked ``is_due``. The same for every reader, so kept
+    ``PINNED_SECONDS`` in the shared cache and dropped whenever a resource is pinned,
+    unpinned, edited or vetted (``services.resources``): one query when not kept."""
     if thread is not None:
         scope = Q(pins__thread=thread) | Q(pins__group_id=thread.group_id)
+        part = f"t{thread.pk}"
     elif group is not None:
         scope = Q(pins__group=group)
+        part = f"g{group.pk}"
     else:
         return []
-    return [_decorate(r) for r in _displayed(Resource.objects.filter(scope)).distinct()]
+    today = timezone.localdate()
+
+    def build() -> list[Resource]:
+        found = _displayed(Resource.objects.filter(scope), today).distinct()
+        return [_decorate(r) for r in found]
+
+    return pagecache.kept(PINNED, f"{part}:{today}", PINNED_SECONDS, build)
 
 
 def suggestible_groups(viewer: User) -> QuerySet[SupportGroup]:

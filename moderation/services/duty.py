@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups import policies as group_policies
+from supportforum import pagecache
 
 from .. import policies
 from ..models import DutyShift, DutyStatus
@@ -30,6 +31,7 @@ def _check(user: User, actor: User | None) -> User:
 
 
 def _audit(actor: User, user: User, change: str, details: dict) -> None:
+    pagecache.bump("duty-cover")  # members' pages show the new cover once this commits
     audit_record(
         actor=actor, action="duty.changed", target_user=user, reason=change, details=details
     )

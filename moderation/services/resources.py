@@ -22,9 +22,11 @@ from accounts.models import Notification, User
 from accounts.services import notification_send
 from groups import policies as group_policies
 from groups.models import SupportGroup, Thread
+from supportforum import pagecache
 
 from .. import policies
 from ..models import Resource, ResourcePin, ReviewItem
+from ..selectors.resources import PINNED
 from .audit import audit_record
 from .queue import check_not_claimed_by_other, review_open, review_resolve_for
 
@@ -223,6 +225,7 @@ def resource_vet(
     suggester reads. Resolves the resource's review item; rejecting a published resource
     also removes its pins. The suggester is notified of the first decision on their
     suggestion (not of later re-vetting). Audited."""
+    pagecache.bump(PINNED)  # the "Vetted resources" boxes, once this commits
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     policies.check_manage_resource(actor, resource)
     if resource.state == Resource.State.REJECTED:
@@ -298,6 +301,7 @@ def resource_update(
     """Correct a resource's details. Changing the web address of a vetted resource counts
     as vetting it again by the editor (they are vouching for where it now leads). Audited
     with what changed."""
+    pagecache.bump(PINNED)  # the "Vetted resources" boxes, once this commits
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     policies.check_manage_resource(actor, resource)
     before = {f: getattr(resource, f) for f in ("title", "url", "description", "kind", "region")}
@@ -332,6 +336,7 @@ def resource_pin(
     """Pin a vetted resource to exactly one of a group or a thread (that group's
     facilitators and admins only). Pinning one already pinned there returns the existing
     pin and changes nothing. Audited."""
+    pagecache.bump(PINNED)  # the "Vetted resources" boxes, once this commits
     if (group is None) == (thread is None):
         raise ValidationError("Pin a resource to a group or to a thread.")
     target_group = group if group is not None else thread.group
@@ -357,6 +362,7 @@ def resource_pin(
 @transaction.atomic
 def resource_unpin(*, actor: User, pin: ResourcePin) -> None:
     """Remove a pin (that group's facilitators and admins only). Audited."""
+    pagecache.bump(PINNED)  # the "Vetted resources" boxes, once this commits
     pin = (
         ResourcePin.objects.select_related("resource", "group", "thread__group")
         .select_for_update(of=("self",))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Notification, User
 from accounts.realtime import publish_member_sockets_close_on_commit
 from accounts.services import notification_send, notify
+from accounts.viewer import memo
 from groups import policies as group_policies
 from groups.models import Post, SupportGroup
 
@@ -142,7 +143,7 @@ def sanction_apply(
     )
     if kind in (Sanction.Kind.SUSPENSION, Sanction.Kind.BAN):
         publish_member_sockets_close_on_commit(member.pk)
-    member.__dict__.pop("_haven_sanctions", None)
+    memo(member).pop("_haven_sanctions", None)
     return sanction
 
 
@@ -173,7 +174,7 @@ def warning_acknowledge(*, user: User, sanction: Sanction) -> Sanction:
         audit_record(
             actor=user, action="warning.acknowledge", group=sanction.group, target_user=user
         )
-    user.__dict__.pop("_haven_sanctions", None)
+    memo(user).pop("_haven_sanctions", None)
     return sanction
 
 

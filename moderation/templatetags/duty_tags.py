@@ -4,15 +4,16 @@ from django.http import HttpRequest
 from groups.models import SupportGroup
 
 from .. import policies
-from ..selectors.coverage import group_cover, viewer_on_duty
+from ..selectors.coverage import group_cover_shown, viewer_on_duty
 
 register = template.Library()
 
 
 @register.simple_tag
 def group_has_cover(group: SupportGroup) -> bool:
-    """Whether a facilitator of ``group`` is on duty now (one query), for members."""
-    return group_cover(group)
+    """Whether a facilitator of ``group`` is on duty now, for members (kept a few
+    seconds for every reader: ``coverage.group_cover_shown``)."""
+    return group_cover_shown(group)
 
 
 @register.inclusion_tag("moderation/_duty_switch.html", takes_context=True)
