@@ -88,9 +88,12 @@ def who_may_hear(group: SupportGroup, thread: Thread, user_ids: set[int]) -> set
 
 
 def subscription_state(viewer: User, thread: Thread) -> str:
-    """ "follow", "mute" or "" (the default) for the thread page's buttons. One query."""
+    """ "follow", "mute" or "" (the default) for the thread page's buttons. One query, or
+    none when it came with the thread (``thread_for(..., reader_state=True)``)."""
     if not viewer.is_authenticated:
         return ""
+    if "reader_subscription" in thread.__dict__:
+        return thread.reader_subscription or ""
     return (
         ThreadSubscription.objects.filter(user=viewer, thread=thread)
         .values_list("state", flat=True)

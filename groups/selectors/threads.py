@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from ..models import (
     Reaction,
     Thread,
     ThreadReadState,
+    ThreadSubscription,
 )
 
 
@@ -82,10 +83,22 @@ class ThreadPage:
     title_muted: bool = False  # the title has one of the reader's mute words: folded
 
 
-def thread_for(viewer: User, thread_id: int) -> Thread:
-    thread = get_object_or_404(
-        Thread.objects.select_related("group", "author", "locked_by"), pk=thread_id
-    )
+def thread_for(viewer: User, thread_id: int, *, reader_state: bool = False) -> Thread:
+    """The thread if the viewer may read it (else Http404). With ``reader_state`` (the
+    thread page), the viewer's read marker and follow/mute choice come in the same query
+    (``_last_read``, ``audience.subscription_state`` then ask nothing)."""
+    threads = Thread.objects.select_related("group", "author", "locked_by")
+    if reader_state and viewer.is_authenticated:
+        mine = {"user_id": viewer.pk, "thread_id": OuterRef("pk")}
+        threads = threads.annotate(
+            reader_last_read=Subquery(
+                ThreadReadState.objects.filter(**mine).values("last_read_post_id")[:1]
+            ),
+            reader_subscription=Subquery(
+                ThreadSubscription.objects.filter(**mine).values("state")[:1]
+            ),
+        )
+    thread = get_object_or_404(threads, pk=thread_id)
     policies.check_read_group(viewer, thread.group)
     if not thread.is_published and not (
         policies.can_moderate_group(viewer, thread.group)
@@ -123,6 +136,8 @@ def _last_read(viewer: User, thread: Thread) -> int:
     """The id of the last post the viewer has read in the thread (0: none). One query."""
     if not viewer.is_authenticated:
         return 0
+    if "reader_last_read" in thread.__dict__:  # read with the thread (thread_for)
+        return thread.reader_last_read or 0
     return (
         ThreadReadState.objects.filter(user=viewer, thread=thread)
         .values_list("last_read_post_id", flat=True)

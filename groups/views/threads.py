@@ -66,7 +66,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
-    thread = selectors.thread_for(request.user, thread_id)
+    thread = selectors.thread_for(request.user, thread_id, reader_state=True)
     view = selectors.thread_page(request.user, thread, page=request.GET.get("page"))
     context = {
         "view": view,

@@ -59,11 +59,12 @@ FACILITATOR_NAV = 1
 # resources pinned to the group and thread. The counts below are with them kept (as on a
 # busy site); ``KEPT`` more queries when they are not.
 KEPT = 2
-# The thread: its posts' page (count + rows), reactions, the authors' roles, facilitator
-# notes, the read marker (read + write on a first read), the viewer's membership and
-# whether they follow the thread. (Issue 8: reactions and the viewer's own became one
-# query; the page facts above moved into the user's query: 17 -> 11.)
-THREAD_PAGE_QUERIES = 11
+# The user; the thread with the viewer's read marker and follow/mute choice; the viewer's
+# membership; the posts' page (count + rows); reactions; the authors' roles; facilitator
+# notes; the read marker's write on a first read. (Issue 8: reactions and the viewer's
+# own became one query, the page facts above moved into the user's query and the reader's
+# state into the thread's: 17 -> 9.)
+THREAD_PAGE_QUERIES = 9
 
 
 def _keep_shared_facts(group, thread=None) -> None:
@@ -335,6 +336,21 @@ def test_unread_markers_follow_reading(client, group, member, other_member) -> N
     assert "badge-new" in client.get(group.get_absolute_url()).content.decode()
     html = client.get(thread.get_absolute_url()).content.decode()
     assert html.count('class="badge badge-new"') == 1
+
+
+def test_thread_page_shows_the_readers_own_follow_choice(client, group, member, other_member):
+    """The choice comes with the thread's query (thread_for(reader_state=True)): each
+    reader sees their own."""
+    thread = make_thread(author=other_member, group=group)
+    services.thread_subscription_set(user=member, thread=thread, state="mute")
+    client.force_login(member)
+    assert "You have muted this thread" in client.get(thread.get_absolute_url()).content.decode()
+    services.thread_subscription_set(user=member, thread=thread, state="follow")
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "You follow this thread" in html and "You have muted" not in html
+    client.force_login(other_member)  # follows their own thread by default
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "You have muted" not in html
 
 
 def test_unanswered_view_lists_only_threads_without_replies(client, group, member, other_member):
