@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from supportforum.addresses import address
+
 
 class SupportGroup(models.Model):
     class Visibility(models.TextChoices):
@@ -106,7 +108,7 @@ class SupportGroup(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("groups:group_detail", args=[self.slug])
+        return address("groups:group_detail", self.slug)
 
     @property
     def is_private(self) -> bool:

@@ -1,6 +1,8 @@
 """Threads and posts: the tree of posts, their revisions, reactions, read markers and
 subscriptions."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.triggers import topic_labels
+from supportforum.addresses import address
 
 from .groups import SupportGroup
 
@@ -57,7 +60,12 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("groups:thread_detail", args=[self.pk, slugify(self.title)[:60] or "thread"])
+        return address("groups:thread_detail", self.pk, _title_slug(self.title))
+
+
+@lru_cache(maxsize=4096)
+def _title_slug(title: str) -> str:
+    return slugify(title)[:60] or "thread"
 
 
 MAX_TREE_DEPTH = 16

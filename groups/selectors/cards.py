@@ -11,7 +11,7 @@ in after the fragment is taken from the cache."""
 
 from typing import NamedTuple
 
-from django.template.defaultfilters import date, timesince_filter
+from supportforum.ages import age
 
 from ..models import Post
 from .threads import ReactionCount
@@ -76,8 +76,8 @@ def _note_card(nv) -> NoteCard:
         pk=note.pk,
         author_handle=note.author.handle if note.author else "",
         author_badge=note.author.facilitator_label if note.author else "",
-        created=date(note.created_at, "c"),
-        age=timesince_filter(note.created_at),
+        created=note.created_at.isoformat(),
+        age=age(note.created_at),
         body_html=note.body_html,
         about_misinformation=note.about_misinformation,
         resource_url=resource.url if resource else "",
@@ -109,8 +109,8 @@ def post_card(pv, *, viewer, moderator: bool) -> PostCard:
         author_label=pv.author_label,
         author_handle=post.author.handle if shown and post.author else "",
         facilitator_badge=post.author.facilitator_label if pv.author_is_facilitator else "",
-        created=date(post.created_at, "c"),
-        age=timesince_filter(post.created_at),
+        created=post.created_at.isoformat(),
+        age=age(post.created_at),
         edited=post.edited_at is not None,
         can_view_history=pv.can_view_history,
         replying_to_pk=pv.replying_to.pk if pv.replying_to else None,

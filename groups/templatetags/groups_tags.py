@@ -13,8 +13,15 @@ from groups.forms import ReplyForm
 from groups.models import Membership, SupportGroup
 from groups.rendering import links_via
 from groups.selectors.cards import PostCard, post_card
+from supportforum import ages
 
 register = template.Library()
+
+
+@register.filter
+def age(moment) -> str:
+    """``timesince``'s words to the minute, remembered (supportforum.ages): for lists."""
+    return ages.age(moment)
 
 
 @register.simple_tag(takes_context=True)

@@ -364,3 +364,13 @@ def test_reaction_allowed_in_locked_thread_and_page_offers_it(
     client.force_login(other_member)
     html = client.get(thread.get_absolute_url()).content.decode()
     assert 'name="kind" value="hug"' in html
+
+
+def test_a_threads_address_follows_its_title(group, member) -> None:
+    """Thread addresses are remembered by id and title (groups.models.threads)."""
+    thread = make_thread(author=member, group=group, title="Nights are hard")
+    assert thread.get_absolute_url() == f"/t/{thread.pk}/nights-are-hard/"
+    thread.title = "Mornings are harder"
+    assert thread.get_absolute_url() == f"/t/{thread.pk}/mornings-are-harder/"
+    thread.title = "¿?"
+    assert thread.get_absolute_url() == f"/t/{thread.pk}/thread/"
