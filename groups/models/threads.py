@@ -94,7 +94,10 @@ class Post(models.Model):
         HIDDEN = "hidden", "Hidden pending review"
         REMOVED = "removed", "Removed by a facilitator"
 
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    # Indexed by the composite indexes below, which all start with the thread.
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="posts", db_index=False
+    )
     # ``reply_to`` is the post being answered; ``parent`` is where the reply sits in the
     # tree. They differ only past MAX_TREE_DEPTH, where a reply becomes its target's sibling.
     parent = models.ForeignKey(
@@ -137,6 +140,8 @@ class Post(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["thread", "path"]),
+            # Counting a thread's posts a reader may see (the pager) from the index alone.
+            models.Index(fields=["thread", "state", "author"], name="post_thread_visible"),
             models.Index(fields=["author", "thread"]),
             models.Index(fields=["author", "created_at"]),
             SearchGinIndex(fields=["search_vector"], name="post_search_gin"),

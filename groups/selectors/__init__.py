@@ -24,6 +24,15 @@ from .directory import (
     join_requests,
     member_card,
 )
+from .posts import (
+    CATCH_UP_LIMIT,
+    LivePost,
+    post_for,
+    post_live,
+    post_page_number,
+    post_revisions,
+    thread_changes_since,
+)
 from .search import (
     SearchPage,
     SearchResult,
@@ -32,17 +41,10 @@ from .search import (
     search_scope,
 )
 from .threads import (
-    CATCH_UP_LIMIT,
-    LivePost,
     NoteView,
     PostView,
     ReactionCount,
     ThreadPage,
-    post_for,
-    post_live,
-    post_page_number,
-    post_revisions,
-    thread_changes_since,
     thread_for,
     thread_page,
 )

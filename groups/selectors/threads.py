@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.models import Block, User
 from accounts.triggers import Collapse, ContentFilter, filter_for
@@ -19,7 +18,6 @@ from .. import policies
 from ..models import (
     Membership,
     Post,
-    PostRevision,
     Reaction,
     Thread,
     ThreadReadState,
@@ -83,11 +81,47 @@ class ThreadPage:
     title_muted: bool = False  # the title has one of the reader's mute words: folded
 
 
+# What the thread page never reads of a post's row, its author's or its reply target's:
+# fewer columns to send and to turn into Python values on every page.
+_PRIVATE_USER = (
+    "password",
+    "last_login",
+    "email",
+    "bio",
+    "region",
+    "time_zone",
+    "guidelines_accepted_at",
+    "quiet_hours_start",
+    "quiet_hours_end",
+    "notifications_paused_until",
+    "digest_frequency",
+    "last_digest_at",
+    "collapse_topics",
+    "mute_words",
+    "link_interstitial",
+    "erasure_due_at",
+    "erasure_posts",
+    "date_joined",
+)
+_UNSHOWN = (
+    "search_vector",
+    "reply_to__search_vector",
+    "reply_to__body",
+    "reply_to__body_html",
+    *(f"author__{f}" for f in _PRIVATE_USER),
+    *(f"reply_to__author__{f}" for f in _PRIVATE_USER),
+)
+
+
 def thread_for(viewer: User, thread_id: int, *, reader_state: bool = False) -> Thread:
     """The thread if the viewer may read it (else Http404). With ``reader_state`` (the
     thread page), the viewer's read marker and follow/mute choice come in the same query
     (``_last_read``, ``audience.subscription_state`` then ask nothing)."""
     threads = Thread.objects.select_related("group", "author", "locked_by")
+    if reader_state:  # the thread page reads no private column of the two accounts
+        threads = threads.defer(
+            *(f"{who}__{f}" for who in ("author", "locked_by") for f in _PRIVATE_USER)
+        )
     if reader_state and viewer.is_authenticated:
         mine = {"user_id": viewer.pk, "thread_id": OuterRef("pk")}
         threads = threads.annotate(
@@ -161,6 +195,41 @@ def _block_annotations(viewer: User) -> dict:
     }
 
 
+def _author_and_note_annotations(group) -> dict:
+    """Per post: is its author an active facilitator of the group (the badge) and has it
+    any facilitator note. Part of the posts query: the page then reads notes only when
+    one of its posts has some, and asks nothing about the authors."""
+    return {
+        "author_facilitates": Exists(
+            Membership.objects.filter(
+                group=group,
+                user_id=OuterRef("author_id"),
+                role=Membership.Role.FACILITATOR,
+                status=Membership.Status.ACTIVE,
+            )
+        ),
+        "has_notes": Exists(FacilitatorNote.objects.filter(post_id=OuterRef("pk"))),
+    }
+
+
+def _facilitating_authors(group, rows: list[Post]) -> set[int]:
+    """The authors of ``rows`` who facilitate the group (from the posts query when it
+    brought the answer, else one query)."""
+    if all(hasattr(p, "author_facilitates") for p in rows):
+        return {p.author_id for p in rows if p.author_facilitates}
+    author_ids = {p.author_id for p in rows if p.author_id}
+    if not author_ids:
+        return set()
+    return set(
+        Membership.objects.filter(
+            group=group,
+            user_id__in=author_ids,
+            role=Membership.Role.FACILITATOR,
+            status=Membership.Status.ACTIVE,
+        ).values_list("user_id", flat=True)
+    )
+
+
 def _reactions(viewer: User, ids: list[int]) -> tuple[dict, dict]:
     """Per post of ``ids``: the count of each reaction kind, and the kinds the viewer gave.
     One indexed aggregate over the page's posts (not a GROUP BY over the posts query,
@@ -211,8 +280,10 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
     # from whichever end of the thread is nearer.
     paginator = Paginator(visible.order_by("path"), settings.HAVEN_POSTS_PER_PAGE)
     page_obj = paginator.get_page(page)
-    posts = visible.select_related("author", "reply_to__author").annotate(
-        **_block_annotations(viewer)
+    posts = (
+        visible.select_related("author", "reply_to__author")
+        .defer(*_UNSHOWN)
+        .annotate(**_block_annotations(viewer), **_author_and_note_annotations(group))
     )
     rows = _page_rows(posts, page_obj)
     views = _post_views(
@@ -242,24 +313,18 @@ def _post_views(
     on_page: set[int] | None = None,
 ) -> list[PostView]:
     """PostViews for rows (annotated with blocks): the reaction counts with the viewer's
-    own, the authors' facilitator roles and the facilitator notes in three queries."""
+    own, the authors' facilitator roles and the facilitator notes in at most three
+    queries (one when the rows came with ``_author_and_note_annotations`` and no note)."""
     group = thread.group
     ids = [p.pk for p in rows]
     counts, mine = _reactions(viewer, ids)
-    author_ids = {p.author_id for p in rows if p.author_id}
-    facilitators = (
-        set(
-            Membership.objects.filter(
-                group=group,
-                user_id__in=author_ids,
-                role=Membership.Role.FACILITATOR,
-                status=Membership.Status.ACTIVE,
-            ).values_list("user_id", flat=True)
-        )
-        if author_ids
-        else set()
-    )
-    readable = [p.pk for p in rows if policies.can_read_post_body(viewer, p, moderator=moderator)]
+    facilitators = _facilitating_authors(group, rows)
+    readable = [
+        p.pk
+        for p in rows
+        if getattr(p, "has_notes", True)
+        and policies.can_read_post_body(viewer, p, moderator=moderator)
+    ]
     notes: dict[int, list[NoteView]] = {}
     if readable:
         for note in FacilitatorNote.objects.filter(post_id__in=readable).select_related(
@@ -348,111 +413,3 @@ def _collapse(content_filter: ContentFilter, post: Post, thread: Thread, *, own:
     return content_filter.collapse(
         warning=post.content_warning, topics=post.content_topics, texts=(post.body, title)
     )
-
-
-def post_for(viewer: User, post_id: int) -> Post:
-    post = get_object_or_404(Post.objects.select_related("thread__group", "author"), pk=post_id)
-    policies.check_view_post(viewer, post)
-    if not post.thread.is_published and not (
-        policies.can_moderate_group(viewer, post.thread.group)
-        or (viewer.is_authenticated and post.thread.author_id == viewer.pk)
-    ):
-        raise policies.Hidden("No such post.")
-    return post
-
-
-def post_page_number(viewer: User, post: Post) -> int:
-    """The page of its thread a post is on, for permalinks. One query."""
-    moderator = policies.can_moderate_group(viewer, post.thread.group)
-    before = _visible_posts(viewer, post.thread, moderator).filter(path__lt=post.path).count()
-    return before // settings.HAVEN_POSTS_PER_PAGE + 1
-
-
-def post_revisions(viewer: User, post: Post) -> list[PostRevision]:
-    """Earlier versions for the author and facilitators; what a facilitator redacted
-    (``staff_only``) for facilitators only."""
-    policies.check_view_revisions(viewer, post)
-    revisions = list(post.revisions.select_related("edited_by"))
-    # The role is asked only when there is something to withhold (a query saved).
-    if any(r.staff_only for r in revisions) and not policies.can_moderate_group(
-        viewer, post.thread.group
-    ):
-        revisions = [r for r in revisions if not r.staff_only]
-    return revisions
-
-
-CATCH_UP_LIMIT = 200
-
-
-def thread_changes_since(viewer: User, thread_id: int, since) -> dict:
-    """For a live page that reconnects: the ids of the posts the viewer has a place for
-    that were created, edited, deleted or reacted to after ``since`` ("edited" includes
-    what a facilitator changed, hidden, removed, restored or a content warning, and a
-    reaction taken back), and the server time to resume from. Raises Http404 if the viewer
-    may no longer read the thread. A fixed number of queries."""
-    now = timezone.now()
-    thread = thread_for(viewer, thread_id)
-    moderator = policies.can_moderate_group(viewer, thread.group)
-    posts = _visible_posts(viewer, thread, moderator)
-    created = list(
-        posts.filter(created_at__gt=since)
-        .order_by("path")
-        .values_list("pk", flat=True)[:CATCH_UP_LIMIT]
-    )
-    edited = list(
-        posts.filter(Q(edited_at__gt=since) | Q(changed_at__gt=since)).values_list("pk", flat=True)[
-            :CATCH_UP_LIMIT
-        ]
-    )
-    deleted = list(posts.filter(deleted_at__gt=since).values_list("pk", flat=True)[:CATCH_UP_LIMIT])
-    reacted = list(
-        posts.filter(reactions__created_at__gt=since)
-        .distinct()
-        .values_list("pk", flat=True)[:CATCH_UP_LIMIT]
-    )
-    return {
-        "created": created,
-        "edited": sorted(set(edited) - set(created)),
-        "deleted": sorted(deleted),
-        "reacted": sorted(set(reacted) - set(created)),
-        "at": now.timestamp(),
-    }
-
-
-@dataclass
-class LivePost:
-    """One post as the thread page would show it to this viewer, for the live update."""
-
-    thread: Thread
-    moderator: bool
-    post: PostView
-
-
-def post_live(viewer: User, post_id: int) -> LivePost:
-    """One post rendered for the live thread: the same policies as the thread page
-    (Http404 for anyone who may not have a place for it). A fixed number of queries."""
-    post = post_for(viewer, post_id)
-    thread = thread_for(viewer, post.thread_id)
-    moderator = policies.can_moderate_group(viewer, thread.group)
-    row = (
-        _visible_posts(viewer, thread, moderator)
-        .filter(pk=post.pk)
-        .select_related("author", "reply_to__author")
-        .annotate(**_block_annotations(viewer))
-        .first()
-    )
-    if row is None:
-        raise policies.Hidden("No such post.")
-    refusal = policies.reply_refusal(viewer, thread)
-    last_read = _last_read(viewer, thread)
-    on_page = {row.pk} | ({row.parent_id} if row.parent_id else set())
-    (view,) = _post_views(
-        viewer,
-        thread,
-        [row],
-        moderator=moderator,
-        refusal=refusal,
-        last_read=last_read,
-        on_page=on_page,
-    )
-    return LivePost(thread=thread, moderator=moderator, post=view)
