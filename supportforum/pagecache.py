@@ -21,31 +21,33 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _version(name: str) -> str:
-    key = f"page-fact-version:{name}"
-    token = cache.get(key)
-    if token is None:
-        token = uuid.uuid4().hex
-        cache.add(key, token, None)
-        token = cache.get(key, token)
-    return token
+def _version_key(name: str) -> str:
+    return f"page-fact-version:{name}"
 
 
 def kept(name: str, part: str, seconds: int, build: Callable[[], T]) -> T:
     """``build()``, kept ``seconds`` under ``name`` (a kind of fact) and ``part`` (which
-    one: a group's id, say) until the kind is bumped."""
+    one: a group's id, say) until the kind is bumped. One round trip when kept: the kind's
+    version and the fact (stored with the version it was built under) are read together."""
+    version_key, key = _version_key(name), f"page-fact:{name}:{part}"
     try:
-        key = f"page-fact:{name}:{_version(name)}:{part}"
-        value = cache.get(key)
+        found = cache.get_many([version_key, key])
+        version = found.get(version_key)
+        if version is None:
+            token = uuid.uuid4().hex
+            cache.add(version_key, token, None)
+            version = cache.get(version_key, token)
+        stored = found.get(key)
     except Exception:  # the cache is an optimisation: the database answers
         log.warning("page cache unavailable; asking the database", exc_info=True)
         return build()
-    if value is None:
-        value = build()
-        try:
-            cache.set(key, value, seconds)
-        except Exception:
-            log.warning("page cache unavailable; not kept", exc_info=True)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    value = build()
+    try:
+        cache.set(key, (version, value), seconds)
+    except Exception:
+        log.warning("page cache unavailable; not kept", exc_info=True)
     return value
 
 
@@ -56,7 +58,7 @@ def bump(name: str) -> None:
 
     def forget() -> None:
         try:
-            cache.set(f"page-fact-version:{name}", uuid.uuid4().hex, None)
+            cache.set(_version_key(name), uuid.uuid4().hex, None)
         except Exception:
             log.warning("page cache unavailable; %s not bumped", name, exc_info=True)
 

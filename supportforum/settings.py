@@ -168,6 +168,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_PREFIX", "haven"),
+            # One pool per process, not one per request (supportforum/redis_pool.py).
+            "OPTIONS": {"pool_class": "supportforum.redis_pool.SharedConnectionPool"},
         }
     }
     # Sessions read from Redis, written through to PostgreSQL (one query fewer a page).

@@ -33,8 +33,9 @@ def test_kept_until_bumped() -> None:
 
 
 def test_a_cache_that_fails_costs_only_speed(caplog) -> None:
-    boom = mock.patch.object(cache, "get", side_effect=ConnectionError("redis is down"))
-    with boom, mock.patch.object(cache, "set", side_effect=ConnectionError("down")):
+    down = ConnectionError("redis is down")
+    boom = mock.patch.object(cache, "get_many", side_effect=down)
+    with boom, mock.patch.object(cache, "set", side_effect=down):
         assert pagecache.kept("test-kind", "a", 60, lambda: "from the database") == (
             "from the database"
         )
