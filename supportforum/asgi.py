@@ -16,6 +16,7 @@ from groups.routing import websocket_urlpatterns as groups_ws  # noqa: E402
 from moderation.routing import websocket_urlpatterns as moderation_ws  # noqa: E402
 from supportforum import embedded_beat  # noqa: E402
 from supportforum.celery import app as celery_app  # noqa: E402
+from supportforum.settle import settle  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -27,3 +28,4 @@ application = ProtocolTypeRouter(
 )
 
 embedded_beat.start(celery_app)
+settle()
