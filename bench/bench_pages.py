@@ -240,9 +240,16 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def run_wrk(port: int, target: dict, session: str | None, duration: int, script: Path | None):
+def run_wrk(
+    port: int,
+    target: dict,
+    session: str | None,
+    duration: int,
+    script: Path | None,
+    connections: int = CONNECTIONS,
+):
     # A 10 s timeout: a slow answer is measured, not dropped from the latencies.
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "10s"]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     command.append("--latency")
     if session and not script:
         command += ["-H", f"Cookie: sessionid={session}"]
@@ -355,6 +362,13 @@ def main() -> int:
                 )
             print(f"  round {number + 1} of {args.rounds} done", flush=True)
         rss_after = worker_rss(stack)
+        # The pages' own latency, without waiting in a queue: one connection per worker.
+        unqueued = {
+            t["name"]: run_wrk(
+                stack.port, t, sessions.get(t["who"]), args.duration, None, args.web_workers
+            )
+            for t in (targets[0], targets[2])
+        }
         from moderation.models import CrisisAlert
 
         thread_id = int(targets[-1]["path"].split("/")[2])
@@ -389,6 +403,16 @@ def main() -> int:
         f"pages {thread_p99:.0f} ms; worst p99 of all pages {worst_p99:.0f} ms.",
         f"Goal (issue 8): at least {GOAL_RATIO:.1%} and p99 under {GOAL_P99_MS:.0f} ms: "
         + ("met." if ratio >= GOAL_RATIO and thread_p99 < GOAL_P99_MS else "NOT met."),
+        f"At {CONNECTIONS} connections a page waits behind the others: by Little's law its "
+        f"mean latency is {CONNECTIONS} ÷ requests/s ({CONNECTIONS / thread_first * 1000:.0f} "
+        f"ms for the thread page), so a p99 under {GOAL_P99_MS:.0f} ms needs at least "
+        f"{CONNECTIONS * 1000 / GOAL_P99_MS:.0f} requests/s.",
+        f"Without a queue (wrk -c{args.web_workers}, one connection per worker): "
+        + "; ".join(
+            f"{name} p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms ({r['rps']:,.0f} requests/s)"
+            for name, r in unqueued.items()
+        )
+        + ".",
         f"Web workers' resident memory over the {served:,} measured requests: {rss}.",
         f"Measured in {time.monotonic() - started:.0f} s; logs in {log_dir}.",
     ]

@@ -18,8 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
-# Cheap ones first; the pages benchmark (dataset and load) last.
-ORDER = ["crisis", "screening", "alert_latency", "fanout", "pages"]
+# Cheap ones first; then the pages benchmark (dataset and load) and the page in a small
+# community against the same page in the big one (scale: needs the pages dataset).
+ORDER = ["crisis", "screening", "alert_latency", "fanout", "pages", "scale"]
 
 
 def git(*arguments: str) -> str:
