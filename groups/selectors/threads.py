@@ -253,30 +253,42 @@ def _reactions(viewer: User, ids: list[int]) -> tuple[dict, dict]:
     return counts, mine
 
 
-def _page_rows(posts: QuerySet[Post], page_obj: Page) -> list[Post]:
-    """The posts of one page in tree order. A page in the second half of the thread is
-    read from the end (``ORDER BY path DESC`` with the smaller offset), so the last page
-    of a long thread costs what the first does."""
+def _page_rows(visible: QuerySet[Post], posts: QuerySet[Post], page_obj: Page) -> list[Post]:
+    """The posts of one page in tree order, in one query. A page in the second half of
+    the thread is read from the end (``ORDER BY path DESC`` with the smaller offset), so
+    the last page of a long thread costs what the first does. Deep in a long thread
+    (an offset past two pages), which posts are on the page is found on ``visible``
+    alone, inside the query that then joins authors, reply targets and annotations for
+    those rows only: with the OFFSET on the joined query PostgreSQL joined every skipped
+    row too (2.6 ms instead of 1.2 ms in the middle of a 1,000-post thread)."""
     count = page_obj.paginator.count
     start, end = page_obj.start_index() - 1, page_obj.end_index()
     if end <= start:
         return []
-    if start <= count - end:
-        return list(posts.order_by("path")[start:end])
-    return list(reversed(posts.order_by("-path")[count - end : count - start]))
+    from_start = start <= count - end
+    offset = start if from_start else count - end
+    if offset <= 2 * settings.HAVEN_POSTS_PER_PAGE:
+        if from_start:
+            return list(posts.order_by("path")[start:end])
+        return list(reversed(posts.order_by("-path")[count - end : count - start]))
+    if from_start:
+        on_page = visible.order_by("path").values("pk")[start:end]
+    else:
+        on_page = visible.order_by("-path").values("pk")[count - end : count - start]
+    return list(posts.filter(pk__in=on_page).order_by("path"))
 
 
 def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> ThreadPage:
     """One page of a thread in tree order, nested to HAVEN_MAX_NESTING_DEPTH, with
     reactions, unread markers and what the viewer may do. A fixed number of queries:
-    membership, e-mail check, read state, count, posts, the viewer's reactions, the
-    authors' facilitator roles and the facilitator notes under posts the viewer can read."""
+    membership, count, posts (with their authors' roles), the reactions, and the
+    facilitator notes when a post of the page has one."""
     group = thread.group
     moderator = policies.can_moderate_group(viewer, group)
     refusal = policies.reply_refusal(viewer, thread)
     last_read = _last_read(viewer, thread)
     visible = _visible_posts(viewer, thread, moderator)
-    # Counted without the per-row annotations; the page's rows are then read by offset
+    # Counted without the per-row annotations; the page's rows are then found by offset
     # from whichever end of the thread is nearer.
     paginator = Paginator(visible.order_by("path"), settings.HAVEN_POSTS_PER_PAGE)
     page_obj = paginator.get_page(page)
@@ -285,7 +297,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
         .defer(*_UNSHOWN)
         .annotate(**_block_annotations(viewer), **_author_and_note_annotations(group))
     )
-    rows = _page_rows(posts, page_obj)
+    rows = _page_rows(visible, posts, page_obj)
     views = _post_views(
         viewer, thread, rows, moderator=moderator, refusal=refusal, last_read=last_read
     )
