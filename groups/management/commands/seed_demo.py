@@ -214,6 +214,12 @@ class Command(BaseCommand):
         ).first()
         return members, facilitator
 
+    def _latest(self, group: SupportGroup):
+        """The latest a seeded post may be dated: before the group's slow-mode window, or
+        the same member's next seeded post there would be refused (seeding takes seconds,
+        not the window's minute)."""
+        return self.now - timedelta(seconds=group.slow_mode_seconds, minutes=1)
+
     def _backdate(self, post: Post, when) -> None:
         Post.objects.filter(pk=post.pk).update(created_at=when)
         Thread.objects.filter(pk=post.thread_id).update(last_activity_at=when)
@@ -265,7 +271,7 @@ class Command(BaseCommand):
             )
             post = self._publish(post, facilitator)
             clock[0] = clock[0] + timedelta(minutes=self.rng.randint(7, 400))
-            self._backdate(post, min(clock[0], self.now))
+            self._backdate(post, min(clock[0], self._latest(thread.group)))
             self._replies(thread, post, spec.get("replies", []), members, facilitator, op, clock)
 
     def _react(self, thread: Thread, members: list[User]) -> None:
