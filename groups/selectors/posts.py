@@ -15,8 +15,8 @@ from .. import policies
 from ..models import Post, PostRevision, Thread
 from .threads import (
     PostView,
-    _block_annotations,
     _last_read,
+    _page_posts,
     _post_views,
     _visible_posts,
     thread_for,
@@ -107,13 +107,8 @@ def post_live(viewer: User, post_id: int) -> LivePost:
     post = post_for(viewer, post_id)
     thread = thread_for(viewer, post.thread_id)
     moderator = policies.can_moderate_group(viewer, thread.group)
-    row = (
-        _visible_posts(viewer, thread, moderator)
-        .filter(pk=post.pk)
-        .select_related("author", "reply_to__author")
-        .annotate(**_block_annotations(viewer))
-        .first()
-    )
+    visible = _visible_posts(viewer, thread, moderator)
+    row = _page_posts(viewer, visible, thread.group).filter(pk=post.pk).first()
     if row is None:
         raise policies.Hidden("No such post.")
     refusal = policies.reply_refusal(viewer, thread)

@@ -179,27 +179,14 @@ def _last_read(viewer: User, thread: Thread) -> int:
     ) or 0
 
 
-def _block_annotations(viewer: User) -> dict:
-    """Per post: did the viewer block its author (``author_blocked``: the post collapses)
-    and did its author block the viewer (``blocks_viewer``: no direct reply). Part of the
-    posts query, so no query of their own."""
-    if not viewer.is_authenticated:
-        return {}
-    return {
-        "author_blocked": Exists(
-            Block.objects.filter(blocker_id=viewer.pk, blocked_id=OuterRef("author_id"))
-        ),
-        "blocks_viewer": Exists(
-            Block.objects.filter(blocker_id=OuterRef("author_id"), blocked_id=viewer.pk)
-        ),
-    }
-
-
-def _author_and_note_annotations(group) -> dict:
-    """Per post: is its author an active facilitator of the group (the badge) and has it
-    any facilitator note. Part of the posts query: the page then reads notes only when
-    one of its posts has some, and asks nothing about the authors."""
-    return {
+def _page_posts(viewer: User, visible: QuerySet[Post], group) -> QuerySet[Post]:
+    """The posts as the thread page (and a live post) reads them: with their authors and
+    reply targets (none of the accounts' private columns), and per post, in the same
+    query: did the viewer block its author (``author_blocked``: the post collapses), did
+    its author block the viewer (``blocks_viewer``: no direct reply), is its author an
+    active facilitator of the group (``author_facilitates``: the badge) and has it any
+    facilitator note (``has_notes``: notes are read only then)."""
+    annotations = {
         "author_facilitates": Exists(
             Membership.objects.filter(
                 group=group,
@@ -210,23 +197,17 @@ def _author_and_note_annotations(group) -> dict:
         ),
         "has_notes": Exists(FacilitatorNote.objects.filter(post_id=OuterRef("pk"))),
     }
-
-
-def _facilitating_authors(group, rows: list[Post]) -> set[int]:
-    """The authors of ``rows`` who facilitate the group (from the posts query when it
-    brought the answer, else one query)."""
-    if all(hasattr(p, "author_facilitates") for p in rows):
-        return {p.author_id for p in rows if p.author_facilitates}
-    author_ids = {p.author_id for p in rows if p.author_id}
-    if not author_ids:
-        return set()
-    return set(
-        Membership.objects.filter(
-            group=group,
-            user_id__in=author_ids,
-            role=Membership.Role.FACILITATOR,
-            status=Membership.Status.ACTIVE,
-        ).values_list("user_id", flat=True)
+    if viewer.is_authenticated:
+        annotations["author_blocked"] = Exists(
+            Block.objects.filter(blocker_id=viewer.pk, blocked_id=OuterRef("author_id"))
+        )
+        annotations["blocks_viewer"] = Exists(
+            Block.objects.filter(blocker_id=OuterRef("author_id"), blocked_id=viewer.pk)
+        )
+    return (
+        visible.select_related("author", "reply_to__author")
+        .defer(*_UNSHOWN)
+        .annotate(**annotations)
     )
 
 
@@ -292,12 +273,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
     # from whichever end of the thread is nearer.
     paginator = Paginator(visible.order_by("path"), settings.HAVEN_POSTS_PER_PAGE)
     page_obj = paginator.get_page(page)
-    posts = (
-        visible.select_related("author", "reply_to__author")
-        .defer(*_UNSHOWN)
-        .annotate(**_block_annotations(viewer), **_author_and_note_annotations(group))
-    )
-    rows = _page_rows(visible, posts, page_obj)
+    rows = _page_rows(visible, _page_posts(viewer, visible, group), page_obj)
     views = _post_views(
         viewer, thread, rows, moderator=moderator, refusal=refusal, last_read=last_read
     )
@@ -324,18 +300,15 @@ def _post_views(
     last_read: int,
     on_page: set[int] | None = None,
 ) -> list[PostView]:
-    """PostViews for rows (annotated with blocks): the reaction counts with the viewer's
-    own, the authors' facilitator roles and the facilitator notes in at most three
-    queries (one when the rows came with ``_author_and_note_annotations`` and no note)."""
-    group = thread.group
+    """PostViews for rows read through ``_page_posts``: the reaction counts with the
+    viewer's own in one query, the facilitator notes in one more when a row has any."""
     ids = [p.pk for p in rows]
     counts, mine = _reactions(viewer, ids)
-    facilitators = _facilitating_authors(group, rows)
+    facilitators = {p.author_id for p in rows if p.author_facilitates}
     readable = [
         p.pk
         for p in rows
-        if getattr(p, "has_notes", True)
-        and policies.can_read_post_body(viewer, p, moderator=moderator)
+        if p.has_notes and policies.can_read_post_body(viewer, p, moderator=moderator)
     ]
     notes: dict[int, list[NoteView]] = {}
     if readable:
