@@ -81,7 +81,16 @@ def _build_markdown() -> MarkdownIt:
     return md
 
 
+# What browsers drop from a URL before reading it (ASCII whitespace and controls).
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+
+
 def _validate_link(url: str) -> bool:
+    """An http, https or mailto address, or a reference within Haven (a path, query or
+    fragment). A protocol-relative ``//host`` is another site without a scheme: refused,
+    so it cannot slip past ``links_via`` (markdown-it has percent-encoded backslashes)."""
+    if _URL_NOISE.sub("", url).startswith(("//", "/\\", "\\")):
+        return False
     scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
     return scheme in URL_SCHEMES or scheme == ""
 
@@ -90,11 +99,8 @@ _MD = _build_markdown()
 MAX_SOURCE_CHARS = 20000
 
 
-def render_markdown(text: str) -> str:
-    """Render member Markdown to sanitised HTML. Pure and deterministic; never raises on
-    any string (the Big List of Naughty Strings is in its tests)."""
-    source = text.replace("\x00", "\ufffd")
-    html = _MD.render(source)
+def sanitise(html: str) -> str:
+    """Keep only the allow-listed tags, attributes and address schemes of ``html``."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -103,6 +109,13 @@ def render_markdown(text: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+
+
+def render_markdown(text: str) -> str:
+    """Render member Markdown to sanitised HTML. Pure and deterministic; never raises on
+    any string (the Big List of Naughty Strings is in its tests)."""
+    source = text.replace("\x00", "\ufffd")
+    return sanitise(_MD.render(source))
 
 
 def render_plain(text: str) -> str:
@@ -174,10 +187,11 @@ __all__: list[Any] = [
     "mentions_in",
     "render_markdown",
     "render_plain",
+    "sanitise",
 ]
 
 
-_EXTERNAL_HREF = re.compile(r'href="(https?://[^"]*)"')
+_EXTERNAL_HREF = re.compile(r'href="((?i:https?):[^"]*)"')
 
 
 def links_via(html: str, gateway: str) -> str:

@@ -111,3 +111,30 @@ def test_mention_cannot_smuggle_markup() -> None:
     html = link_mentions(render_markdown('@abc"><script>x</script>'), {"abc"})
     assert "<script>" not in html
     assert 'data-handle="abc"' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "//evil.example/x",  # linkify took this for a link
+        "<//evil.example>",
+        "[a](//evil.example/x)",
+        "[a]( //evil.example )",
+        "![i](//remote.example/x.png)",
+    ],
+)
+def test_render_markdown_refuses_protocol_relative_links(source: str) -> None:
+    """Found by the property tests: ``//host`` is another site without a scheme, so it
+    went past the "show me where a link leads" page (links_via matches http/https)."""
+    html = render_markdown(source)
+    assert 'href="//' not in html
+    assert "evil.example" in html or "remote.example" in html  # shown as text
+
+
+def test_links_via_sends_any_letter_case_of_http_through_the_gateway() -> None:
+    """Found by the property tests: ``HTTPS://`` links went straight to the other site."""
+    from groups.rendering import links_via
+
+    html = links_via(render_markdown("[a](HTTPS://Evil.Example/x) and [b](Http://x.org)"), "/go/")
+    assert 'href="HTTPS:' not in html and 'href="Http:' not in html
+    assert html.count('href="/go/?to=') == 2
