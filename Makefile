@@ -12,7 +12,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install install-dev system-packages demo test test-embedded lint bench bench-packages
+.PHONY: help uv install install-dev system-packages node-packages demo test test-embedded lint bench bench-packages
 
 help:
 	@echo "make demo   install, migrate, seed the demo community and serve http://$(HOST):$(PORT)"
@@ -38,6 +38,13 @@ system-packages:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# axe-core from the npm registry (package-lock.json) for the accessibility tests; needs npm.
+node-packages:
+	@command -v npm >/dev/null 2>&1 || { echo "npm is required for the accessibility tests (Debian: apt-get install npm)" >&2; exit 1; }
+	@if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund; \
+	fi
+
 demo: install
 	$(UV) run --frozen --no-dev python manage.py migrate --no-input
 	$(UV) run --frozen --no-dev python manage.py crisis_lexicon_sync
@@ -50,7 +57,7 @@ lint: install-dev
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen python manage.py makemigrations --check --dry-run
 
-test: install-dev system-packages lint
+test: install-dev system-packages node-packages lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(UV) run --frozen pytest
 	$(MAKE) --no-print-directory test-embedded

@@ -33,18 +33,24 @@ from ..services.notes import staff_notes_read
 
 def _post_forms(request: HttpRequest, post, rules, action: str) -> dict[str, Form]:
     data = request.POST if request.method == "POST" else None
+
+    def bound(name: str) -> dict:
+        # One page shows every form: each gets its own element ids ("reason" is in three),
+        # so every label names its own field.
+        return {"data": data if action == name else None, "auto_id": f"id_{name}_%s"}
+
     return {
-        "approve": ApproveForm(data if action == "approve" else None),
-        "hide": HideForm(data if action == "hide" else None),
-        "remove": RemoveForm(data if action == "remove" else None, rules=rules),
+        "approve": ApproveForm(**bound("approve")),
+        "hide": HideForm(**bound("hide")),
+        "remove": RemoveForm(**bound("remove"), rules=rules),
         "content_warning": ContentWarningForm(
-            data if action == "content_warning" else None,
+            **bound("content_warning"),
             initial={
                 "content_warning": post.content_warning,
                 "content_topics": post.content_topics,
             },
         ),
-        "redact": RedactForm(data if action == "redact" else None),
+        "redact": RedactForm(**bound("redact")),
     }
 
 

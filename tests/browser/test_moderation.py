@@ -3,7 +3,7 @@ signs in with a TOTP code, claims the item, removes the post citing a rule, and 
 reads the notice with the rule."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from groups import services
 from groups.models import Membership, Post
@@ -15,23 +15,10 @@ from ..factories import (
     give_totp,
     make_rule,
     make_thread,
-    totp_code,
 )
+from .signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-long-test-password"
-
-
-def _sign_in(page: Page, email: str, secret: str | None = None) -> None:
-    page.goto("/accounts/login/")
-    page.fill('input[name="login"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if secret is not None:
-        page.fill('input[name="code"]', totp_code(secret))
-        page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_member_flags_facilitator_removes_citing_rule_author_is_told(
@@ -55,7 +42,7 @@ def test_member_flags_facilitator_removes_citing_rule_author_is_told(
 
     member_context = browser.new_context(base_url=live_server.url)
     member_page = member_context.new_page()
-    _sign_in(member_page, reporter.email)
+    sign_in(member_page, reporter.email)
     member_page.goto(reply.get_absolute_url())
     member_page.locator(f"#post-{reply.pk}").get_by_role("link", name="Flag").click()
     member_page.get_by_label("Misinformation").check()
@@ -68,7 +55,7 @@ def test_member_flags_facilitator_removes_citing_rule_author_is_told(
 
     mod_context = browser.new_context(base_url=live_server.url)
     page = mod_context.new_page()
-    _sign_in(page, facilitator.email, secret)
+    sign_in(page, facilitator.email, secret)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_label("1 waiting")).to_be_visible()
     nav.get_by_role("link", name="Review queue").click()
@@ -99,7 +86,7 @@ def test_member_flags_facilitator_removes_citing_rule_author_is_told(
 
     author_context = browser.new_context(base_url=live_server.url)
     author_page = author_context.new_page()
-    _sign_in(author_page, author.email)
+    sign_in(author_page, author.email)
     author_page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Notifications"
     ).click()

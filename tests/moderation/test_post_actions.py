@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -157,6 +159,21 @@ def test_post_moderate_page_shows_context_flags_and_actions(mod_client, reply, t
     assert "Remove post" in page and "Suggested next step" in page
     # the opening post is shown for context
     assert thread.posts.get(is_opening=True).body in page
+
+
+def test_post_moderate_page_gives_every_field_its_own_id(mod_client, reply, group) -> None:
+    """Several forms on one page each have a "reason": their ids must differ, or the second
+    label names the first field (assistive technology reads the wrong box)."""
+    _flag(reply, group)
+    url = reverse("moderation:post_moderate", args=[reply.pk])
+    page = mod_client.get(url).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
+        assert target in ids, f"a label for {target!r}, which no element has"
+    # A refused action shows its own form's errors, bound under its own ids.
+    refused = mod_client.post(url, {"action": "remove", "message": "x"}).content.decode()
+    assert 'id="id_remove_rule"' in refused
 
 
 def test_remove_through_the_page(mod_client, reply, site_rule, other_member) -> None:
