@@ -7,4 +7,4 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN DEBUG=True python manage.py collectstatic --no-input
 EXPOSE 8000
-CMD ["uvicorn", "supportforum.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--proxy-headers"]
+CMD ["uvicorn", "supportforum.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--proxy-headers", "--no-access-log"]

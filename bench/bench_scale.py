@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_alert_latency import ROOT, ensure_database, reachable
-from bench_pages import DEFAULT_DB, DEFAULT_REDIS, RESULTS, drop_database
+from bench_pages import BENCH_MFA_KEY, DEFAULT_DB, DEFAULT_REDIS, RESULTS, drop_database
 
 SMALL_DB = "postgres://postgres@127.0.0.1:5432/haven_bench_small"
 SMALL_MANIFEST = RESULTS / "dataset-small.json"
@@ -67,6 +67,7 @@ def environment(db_url: str, redis_url: str, name: str) -> dict:
         REDIS_URL=redis_url,
         DEBUG="False",
         SECRET_KEY="bench-scale-only-" + "x" * 50,
+        MFA_ENCRYPTION_KEY=BENCH_MFA_KEY,
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="False",
         CACHE_PREFIX=f"bench-scale-{name}",  # kept facts are by group id: one per database

@@ -1,7 +1,8 @@
 """Live crisis alerts and queue counts for facilitators and admins (``ws/mod/``).
 
 Authorised on connect (close 4403 otherwise), and again on every message: a facilitator
-removed from a group, or suspended, stops receiving at once. Relays what
+removed from a group, or suspended, or whose session ended, went idle too long or never
+passed two-factor authentication, stops receiving at once. Relays what
 ``moderation.realtime`` publishes, never more: ids, severity, group, times and a link."""
 
 from collections import OrderedDict
@@ -13,8 +14,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from accounts.consumers import MemberSocketMixin
 from accounts.models import User
 from groups import policies as group_policies
+from supportforum.middleware import idle_expired, stored_session
 
 from . import policies, realtime
+from .decorators import session_passed_mfa
 from .models import CrisisAlert, ReviewItem, Sanction
 from .selectors.alerts import visible_alerts
 from .selectors.queue import review_counts_for
@@ -131,9 +134,14 @@ class ModerationConsumer(MemberSocketMixin, AsyncJsonWebsocketConsumer):
 
     def _fresh_user(self) -> User | None:
         """The socket's user as the database has them now, if still allowed here: signed
-        in, active, not suspended or banned, and a facilitator or admin."""
+        in, active, not suspended or banned, and a facilitator or admin; and their session,
+        as the store has it now, still signed in, not idle too long, and one that passed
+        two-factor authentication (the same gate as the pages, ``moderator_required``)."""
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
+            return None
+        session = stored_session(self.scope)
+        if session is None or idle_expired(session) or not session_passed_mfa(session, user):
             return None
         fresh = User.objects.filter(pk=user.pk, is_active=True).first()
         if fresh is None or not policies.is_moderator(fresh):

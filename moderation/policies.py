@@ -8,7 +8,7 @@ from accounts.viewer import memo
 from groups import policies as group_policies
 from groups.models import Membership, Post, SupportGroup
 
-from .models import CrisisAlert, Resource, ReviewItem
+from .models import CrisisAlert, Resource, ReviewItem, Sanction
 
 
 def flag_refusal(user: User, post: Post) -> str | None:
@@ -16,6 +16,9 @@ def flag_refusal(user: User, post: Post) -> str | None:
         return "Please sign in to flag a post."
     if post.author_id == user.pk:
         return "You can't flag your own post. You can edit or delete it instead."
+    barred = {Sanction.Kind.SUSPENSION, Sanction.Kind.BAN}
+    if any(s.kind in barred for s in group_policies.sanctions_in_force(user)):
+        return "Your account can't flag posts while it is suspended."
     if post.is_deleted or post.state == Post.State.REMOVED:
         return "This post has already been taken down."
     if not group_policies.can_read_post_body(user, post):

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "accounts",
     "groups",
     "moderation",
@@ -89,11 +90,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "supportforum.security_log.SecurityEventMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "supportforum.middleware.IdleTimeoutMiddleware",
     "supportforum.middleware.PrivacyHeadersMiddleware",
 ]
 
@@ -189,6 +192,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+# Workers log through LOGGING below (JSON lines, control characters escaped, no content),
+# not through handlers of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # The embedded default has no beat process; ``make demo`` sets this so the web process
@@ -301,6 +307,46 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Haven] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Haven"
+# TOTP secrets and recovery-code seeds are Fernet-encrypted in the database
+# (accounts.adapter.HavenMFAAdapter). ``MFA_ENCRYPTION_KEY`` is a comma-separated list of
+# Fernet keys: the first encrypts, all decrypt (put a new key first to rotate).
+import base64  # noqa: E402
+import hashlib  # noqa: E402
+
+MFA_ADAPTER = "accounts.adapter.HavenMFAAdapter"
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY", [])
+if not MFA_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEY is required when DEBUG=False: it encrypts two-factor secrets "
+            "in the database. Set it to a Fernet key (comma-separate several to rotate), e.g. "
+            'python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())".'
+        )
+    # Embedded/development default, derived from SECRET_KEY (changing one loses the other).
+    MFA_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(f"haven-mfa-encryption:{SECRET_KEY}".encode()).digest()
+        ).decode()
+    ]
+for _number, _key in enumerate(MFA_ENCRYPTION_KEYS, start=1):
+    try:
+        _raw = base64.urlsafe_b64decode(_key.encode())
+    except ValueError:
+        _raw = b""
+    if len(_raw) != 32:
+        raise ImproperlyConfigured(
+            f"MFA_ENCRYPTION_KEY entry {_number} is not a Fernet key (32 url-safe base64 bytes)."
+        )
+# Members see and end their sessions (/accounts/sessions/). Activity is not tracked by
+# allauth (it would write on every request and keep IP addresses); Haven's idle timeout
+# notes "last seen" itself, and no IP address is kept (accounts.adapter).
+USERSESSIONS_TRACK_ACTIVITY = False
+# A signed-in session idle longer than this many minutes is signed out on its next request
+# (supportforum.middleware.IdleTimeoutMiddleware); activity is written at most every
+# SESSION_ACTIVITY_WRITE_SECONDS, so the cut comes between N minutes less that and N.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60)
+SESSION_ACTIVITY_WRITE_SECONDS = min(5 * 60, SESSION_IDLE_TIMEOUT * 60 // 6)
 
 # E-mail: ``EMAIL_URL`` configures the backend in one variable (dj-email-url), e.g.
 # ``submission://user:password@smtp.example.org:587`` (SMTP with STARTTLS),
@@ -329,6 +375,50 @@ if EMAIL_URL:
     EMAIL_USE_SSL = bool(_email["EMAIL_USE_SSL"])
     EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or EMAIL_TIMEOUT
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Haven <no-reply@haven.invalid>")
+
+# --- Abuse limits ------------------------------------------------------------------------
+# All counted by allauth's rate limiter on the default cache (Redis; the embedded default's
+# in-process cache), see supportforum/ratelimits.py. A rate is "amount/period/per": per
+# "user" counts one member, per "ip" one address (an address may be shared, e.g. a clinic's
+# wifi, so it gets more room), per "key" one e-mail address. A refused request gets a calm
+# 429 page (templates/errors/429.html) saying when to try again.
+# allauth's own limits, written out (its defaults): signing in, failed sign-ins per address
+# and per account, signing up, password resets.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/1m/ip",
+    "login_failed": "10/1m/ip,5/5m/key",
+    "signup": "20/1m/ip",
+    "reset_password": "20/1m/ip,5/1m/key",
+    "reset_password_from_key": "20/1m/ip",
+}
+# The client's address behind a reverse proxy, which every per-address limit counts: how
+# many proxies of ours append to X-Forwarded-For (0: the header is ignored, since anyone can
+# forge it), or the one header a trusted proxy sets instead (e.g. X-Real-IP or
+# CF-Connecting-IP). Wrong here, and every visitor shares the proxy's address and limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
+# Haven's own, per member and per address: never felt by a person using Haven, a wall for a
+# flood. Each can be replaced by HAVEN_RATE_LIMIT_<NAME> (e.g. HAVEN_RATE_LIMIT_REPLY=
+# "20/1m/user,60/1m/ip"); HAVEN_RATE_LIMITS=off switches all of Haven's off (for load
+# benchmarks; allauth's stay). Read at call time, so tests can change them.
+HAVEN_RATE_LIMITS_ENABLED = env_bool("HAVEN_RATE_LIMITS", default=True)
+HAVEN_RATE_LIMITS = {
+    name: env_str(f"HAVEN_RATE_LIMIT_{name.upper()}", rates)
+    for name, rates in {
+        # Starting a thread; replying; sending support (a reaction, toggled on or off).
+        "thread": "3/1m/user,15/1h/user,10/1m/ip,60/1h/ip",
+        "reply": "10/1m/user,120/1h/user,30/1m/ip,400/1h/ip",
+        "react": "30/1m/user,300/1h/user,90/1m/ip,900/1h/ip",
+        # Flagging a post; "I'm worried about this member" (which also has its own daily
+        # limits, HAVEN_CONCERN_LIMITS: a rule about concerns, not about floods).
+        "flag": "10/1m/user,60/1h/user,30/1m/ip,200/1h/ip",
+        "concern": "5/1m/user,20/1h/user,20/1m/ip,60/1h/ip",
+        # Searching (each page of results counts).
+        "search": "20/1m/user,300/1h/user,60/1m/ip,1000/1h/ip",
+    }.items()
+}
+# A form sent with a stale security token gets Haven's calm 403 page, not Django's.
+CSRF_FAILURE_VIEW = "supportforum.views.csrf_failure"
 
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -401,10 +491,47 @@ HAVEN_ALERT_QUEUE = env_str("HAVEN_ALERT_QUEUE", "celery")
 # ceiling measured in the same deployment as the pages (bench/bench_pages.py). Off unless set.
 HAVEN_BENCH_VIEWS = env_bool("HAVEN_BENCH_VIEWS", default=False)
 
+# Logs go to stderr: JSON lines in production, readable text under DEBUG (LOG_FORMAT
+# overrides). Both escape CR/LF, so a hostile value stays inside one record, and keep
+# what members wrote, e-mail addresses, query strings (search terms) and IP addresses out
+# (supportforum/security_log.py). Security events go to the "haven.security" logger.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+# uvicorn's access log (one line per request) is off unless LOG_ACCESS is set, whatever
+# uvicorn's --no-access-log says; when on, its lines carry no client address or query.
+LOG_ACCESS = env_bool("LOG_ACCESS", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"privacy": {"()": "supportforum.security_log.PrivacyFilter"}},
+    "formatters": {
+        "json": {"()": "supportforum.security_log.JsonFormatter"},
+        "text": {"()": "supportforum.security_log.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": LOG_FORMAT,
+            "filters": ["privacy"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # SQL parameters hold post bodies and addresses: never below WARNING.
+        "django.db.backends": {"level": "WARNING"},
+        # Its DEBUG records quote template contexts: handles, confirmation links.
+        "django.template": {"level": "INFO"},
+        # Django's own console and mail handlers go; its records reach ours through root.
+        "django": {"level": "INFO"},
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO", "filters": ["privacy"]},
+        "uvicorn.access": {
+            "handlers": ["console"] if LOG_ACCESS else [],
+            "level": "INFO",
+            "filters": ["privacy"],
+            "propagate": False,
+        },
+    },
 }

@@ -21,6 +21,16 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "errors/403.html", {"message": message}, status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token (CSRF_FAILURE_VIEW): usually a page left
+    open for long, or signed out meanwhile. Django's reason is technical and stays out."""
+    message = (
+        "This page was open for a while, so for your safety it could not be sent. Go back, "
+        "reload the page and send it again (copy your text first if you wrote something)."
+    )
+    return render(request, "errors/403.html", {"message": message}, status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: whatever broke may be in them.
     return HttpResponse(render_to_string("errors/500.html"), status=500)

@@ -4,7 +4,7 @@ import pytest
 
 from groups.models import Membership
 
-from .factories import GroupFactory, MembershipFactory, UserFactory, give_totp
+from .factories import GroupFactory, MembershipFactory, UserFactory, signed_in_with_mfa
 
 
 @pytest.fixture(autouse=True)
@@ -64,18 +64,14 @@ def outsider(db):
 
 @pytest.fixture
 def mod_client(client, facilitator):
-    """A client signed in as the group's facilitator, with TOTP set up (moderation pages
-    require it)."""
-    give_totp(facilitator)
-    client.force_login(facilitator)
-    return client
+    """A client signed in as the group's facilitator, with TOTP set up and passed in this
+    session (moderation pages require both)."""
+    return signed_in_with_mfa(client, facilitator)
 
 
 @pytest.fixture
 def admin_client_mfa(client, admin_user):
-    give_totp(admin_user)
-    client.force_login(admin_user)
-    return client
+    return signed_in_with_mfa(client, admin_user)
 
 
 @pytest.fixture

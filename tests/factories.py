@@ -86,6 +86,42 @@ def give_totp(user) -> str:
     return secret
 
 
+def signed_in_with_mfa(client, user):
+    """``client`` signed in as ``user`` with TOTP set up, in a session that passed it:
+    recorded by allauth's own functions, as its log-in form and code step record them
+    (moderation pages check the session's records, not only that TOTP is set up)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.base.internal.flows import post_authentication
+    from allauth.mfa.models import Authenticator
+    from django.http import HttpRequest
+
+    from supportforum.middleware import stamp_activity
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        give_totp(user)  # signing the same person in again, in another client
+    client.force_login(user)
+    request = HttpRequest()
+    request.session, request.user = client.session, user
+    record_authentication(request, user, "password", email=user.email)
+    post_authentication(request, Authenticator.objects.get(user=user, type="totp"))
+    stamp_activity(None, request, user)  # as Haven's sign-in does (idle timeout)
+    request.session.save()
+    return client
+
+
+def mfa_session(user):
+    """A stored session of ``user`` that passed two-factor authentication (signed in as
+    ``signed_in_with_mfa`` does), to put in a websocket's ``scope["session"]``: the
+    moderation socket checks the session as the moderation pages do."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.test import Client
+
+    key = signed_in_with_mfa(Client(), user).session.session_key
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+
+
 def totp_code(secret: str) -> str:
     import time
 

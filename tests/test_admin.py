@@ -104,7 +104,11 @@ def test_docker_compose_file_is_valid() -> None:
     result = subprocess.run(
         ["docker-compose", "config", "-q"],
         cwd=ROOT,
-        env={"SECRET_KEY": "for-the-config-check", "PATH": "/usr/bin:/bin"},
+        env={
+            "SECRET_KEY": "for-the-config-check",
+            "MFA_ENCRYPTION_KEY": "for-the-config-check",
+            "PATH": "/usr/bin:/bin",
+        },
         capture_output=True,
         text=True,
         timeout=60,

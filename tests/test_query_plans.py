@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import Notification
 from groups import services
 from groups.models import ThreadReadState
-from tests.factories import MembershipFactory, give_totp, make_thread
+from tests.factories import MembershipFactory, make_thread, signed_in_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +116,7 @@ def test_review_queue_uses_indexes(client, data, facilitator, member) -> None:
 
     post = data["thread"].posts.exclude(author=member).first()
     flag_create(reporter=member, post=post, reason="other", note="please look")
-    give_totp(facilitator)
-    client.force_login(facilitator)
+    signed_in_with_mfa(client, facilitator)
     selects = _captured(client, [reverse("moderation:review_queue")])
     assert selects
     assert _seq_scans(_plans(selects)) == []

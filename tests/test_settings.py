@@ -16,7 +16,15 @@ def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "DATABASE_REPLICA_URL",
+            "REDIS_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "MFA_ENCRYPTION_KEY",
+        }
     }
     clean.update(env)
     return subprocess.run(
@@ -66,6 +74,32 @@ def test_production_without_secret_key_refuses_to_start() -> None:
     assert "SECRET_KEY is required when DEBUG=False" in result.stderr
 
 
+PRODUCTION = {"DEBUG": "False", "SECRET_KEY": "x" * 50}
+
+
+def test_production_without_mfa_encryption_key_refuses_to_start() -> None:
+    result = _run(SHOW, PRODUCTION)
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEY is required when DEBUG=False" in result.stderr
+
+
+def test_a_malformed_mfa_encryption_key_refuses_to_start() -> None:
+    good = "q" * 43 + "="  # 32 bytes, url-safe base64
+    result = _run(SHOW, {**PRODUCTION, "MFA_ENCRYPTION_KEY": f"{good},not-a-key"})
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEY entry 2 is not a Fernet key" in result.stderr
+    assert "not-a-key" not in result.stderr  # a key is never echoed
+    assert _run(SHOW, {**PRODUCTION, "MFA_ENCRYPTION_KEY": good}).returncode == 0
+
+
+def test_the_embedded_default_derives_an_mfa_key_from_the_secret_key() -> None:
+    show_key = SHOW.split(";from")[0] + ";from django.conf import settings as s;"
+    show_key += "print(s.MFA_ENCRYPTION_KEYS)"
+    first = _run(show_key, {"SECRET_KEY": "one"})
+    assert first.returncode == 0, first.stderr
+    assert first.stdout != _run(show_key, {"SECRET_KEY": "two"}).stdout
+
+
 def test_celery_worker_without_redis_fails_fast() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "celery", "-A", "supportforum", "worker"],
@@ -87,6 +121,7 @@ def test_check_deploy_is_clean_in_production_settings() -> None:
             **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
             "DEBUG": "False",
             "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-check",
+            "MFA_ENCRYPTION_KEY": "q" * 43 + "=",
         },
         capture_output=True,
         text=True,

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 from moderation.selectors.resources import link_destination
+from supportforum.ratelimits import rate_limited
 
 from .. import selectors
 from ..forms import (
@@ -16,7 +17,12 @@ from ..forms import (
 # theirs: it lives in their session) shows the crisis panel once.
 
 
+def _searching(request: HttpRequest) -> bool:
+    return bool(request.GET.get("q", "").strip())
+
+
 @login_required
+@rate_limited("search", when=_searching)
 def search(request: HttpRequest) -> HttpResponse:
     """Search what the viewer may read. The query travels in the URL (a GET form), so the
     page is never cached, never indexed and never sent on as a referrer."""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from moderation.models import CrisisAlert
 from moderation.selectors.crisis_lines import lines_for
 from moderation.selectors.resources import pinned_resources
+from supportforum import ratelimits
 from supportforum.views import attempt
 
 from .. import policies, selectors, services
@@ -47,7 +48,8 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     group = selectors.group_by_slug(slug)
     policies.check_read_group(request.user, group)
     form = ThreadForm(request.POST or None, allow_anonymous=group.allow_anonymous)
-    if request.method == "POST" and form.is_valid():
+    limited = ratelimits.check(request, "thread")  # refused: the form again, text kept
+    if request.method == "POST" and limited is None and form.is_valid():
         thread = attempt(
             form,
             lambda: services.thread_create(author=request.user, group=group, **form.cleaned_data),
@@ -60,9 +62,9 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             return redirect(thread)
     refusal = policies.posting_refusal(request.user, group)
-    return render(
-        request, "groups/thread_form.html", {"group": group, "form": form, "refusal": refusal}
-    )
+    context = {"group": group, "form": form, "refusal": refusal, "rate_limit": limited}
+    response = render(request, "groups/thread_form.html", context)
+    return ratelimits.refuse(response, limited) if limited else response
 
 
 def thread_detail(request: HttpRequest, thread_id: int, slug: str = "") -> HttpResponse:
@@ -100,7 +102,8 @@ def post_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
         allow_anonymous=thread.group.allow_anonymous,
         initial={"reply_to": reply_to.pk if reply_to else None},
     )
-    if request.method == "POST" and form.is_valid():
+    limited = ratelimits.check(request, "reply")  # refused: the form again, text kept
+    if request.method == "POST" and limited is None and form.is_valid():
         data = dict(form.cleaned_data)
         target_id = data.pop("reply_to")
         target = selectors.post_for(request.user, target_id) if target_id else None
@@ -119,8 +122,15 @@ def post_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             return redirect(post)
         reply_to = target
     refusal = policies.reply_refusal(request.user, thread)
-    context = {"thread": thread, "form": form, "reply_to": reply_to, "refusal": refusal}
-    return render(request, "groups/reply_form.html", context)
+    context = {
+        "thread": thread,
+        "form": form,
+        "reply_to": reply_to,
+        "refusal": refusal,
+        "rate_limit": limited,
+    }
+    response = render(request, "groups/reply_form.html", context)
+    return ratelimits.refuse(response, limited) if limited else response
 
 
 def post_permalink(request: HttpRequest, post_id: int) -> HttpResponse:
@@ -178,6 +188,7 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@ratelimits.rate_limited("react")
 def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.post_for(request.user, post_id)
     form = ReactionForm(request.POST)

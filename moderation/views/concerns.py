@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accounts.models import User
 from groups import selectors as group_selectors
 from groups.models import Post
+from supportforum import ratelimits
 from supportforum.views import attempt
 
 from ..forms.concerns import ConcernForm
@@ -58,7 +59,9 @@ def _concern(request: HttpRequest, *, subject: User | None, post: Post | None) -
         else "This member's account is closed."
     )
     thanks = request.session.pop(THANKS, "") if request.method == "GET" else ""
-    if request.method == "POST" and refusal is None and form.is_valid():
+    # Refused for rate: the form again, the note kept.
+    limited = ratelimits.check(request, "concern") if refusal is None else None
+    if request.method == "POST" and refusal is None and limited is None and form.is_valid():
         thanks = attempt(form, lambda: _raise(request.user, subject, post, form.cleaned_data))
         if thanks and not request.htmx:
             request.session[THANKS] = thanks
@@ -70,9 +73,11 @@ def _concern(request: HttpRequest, *, subject: User | None, post: Post | None) -
         "thanks": thanks,
         "refusal": None if thanks else refusal,
         "action": request.path,
+        "rate_limit": limited,
     }
     template = "moderation/_concern_form.html" if request.htmx else "moderation/concern_form.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    return ratelimits.refuse(response, limited) if limited else response
 
 
 def _raise(sender: User, subject: User, post: Post | None, data: dict) -> str:

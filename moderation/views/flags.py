@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from groups import selectors as group_selectors
+from supportforum import ratelimits
 from supportforum.views import attempt
 
 from .. import policies
@@ -18,7 +19,8 @@ def flag_create(request: HttpRequest, post_id: int) -> HttpResponse:
     post = group_selectors.post_for(request.user, post_id)
     form = FlagForm(request.POST or None)
     thanks = False
-    if request.method == "POST" and form.is_valid():
+    limited = ratelimits.check(request, "flag")  # refused: the form again, note kept
+    if request.method == "POST" and limited is None and form.is_valid():
         flag = attempt(
             form,
             lambda: services.flag_create(reporter=request.user, post=post, **form.cleaned_data),
@@ -36,6 +38,8 @@ def flag_create(request: HttpRequest, post_id: int) -> HttpResponse:
         "form": form,
         "thanks": thanks,
         "refusal": None if thanks else policies.flag_refusal(request.user, post),
+        "rate_limit": limited,
     }
     template = "moderation/_flag_form.html" if request.htmx else "moderation/flag_form.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    return ratelimits.refuse(response, limited) if limited else response

@@ -103,4 +103,8 @@ def test_no_model_has_an_ip_address_field() -> None:
         for field in model._meta.get_fields()
         if isinstance(field, models.GenericIPAddressField)
     ]
-    assert found == []
+    # allauth.usersessions' list of a member's sessions has a required address column that
+    # cannot be configured away: Haven stores only a placeholder in it (accounts/adapter.py,
+    # NO_IP; tests/accounts/test_sessions.py checks the rows), and the first-visit test
+    # above searches every table for the real addresses.
+    assert found == ["usersessions.UserSession.ip"]

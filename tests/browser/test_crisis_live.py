@@ -19,7 +19,7 @@ from groups import services
 from groups.models import Membership
 from moderation.models import CrisisAlert, DutyStatus
 
-from ..factories import GroupFactory, MembershipFactory, give_totp, make_thread
+from ..factories import GroupFactory, MembershipFactory, make_thread, signed_in_with_mfa
 from ..moderation.celery_worker import (
     AsgiServer,
     pipeline_settings_fixture,  # noqa: F401 (fixture "pipeline_settings")
@@ -55,10 +55,8 @@ def _arrange() -> dict:
         group=group, role=Membership.Role.FACILITATOR, user__handle="harbourlight"
     ).user
     DutyStatus.objects.create(user=facilitator, mode=DutyStatus.Mode.ON)
-    give_totp(facilitator)
     thread = make_thread(author=author, group=group, title="Hard week")
-    client = Client()
-    client.force_login(facilitator)
+    client = signed_in_with_mfa(Client(), facilitator)
     return {
         "author": author,
         "thread": thread,

@@ -5,7 +5,8 @@ tested the moment it is added; one whose arguments this file cannot build, or a 
 (non-``/mod/``) URL without a rule below, fails loudly instead of escaping.
 
 Under ``/mod/``: anonymous visitors are sent to sign in; members and outsiders get 403
-or 404; facilitators and admins without TOTP are sent to set it up; a facilitator of
+or 404; facilitators and admins without TOTP are sent to set it up (and those with it,
+in a session that has not passed it, to confirm a code); a facilitator of
 another group gets 404 for this group's objects (and their own, empty view of pages
 without an object); the group's facilitator and admins get the page. Nobody refused
 sees a reporter's handle or a staff note's body, and a refusal changes nothing.
@@ -38,7 +39,15 @@ from moderation.services import flags as flag_services
 from moderation.services import notes as note_services
 from moderation.services.crisis import alert_raise
 from moderation.services.queue import review_open
-from tests.factories import GroupFactory, MembershipFactory, give_totp, make_rule, make_thread
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    give_totp,
+    make_rule,
+    make_thread,
+    signed_in_with_mfa,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -235,10 +244,11 @@ def _sign_in(role: str, client, request):
         "facilitator": lambda: request.getfixturevalue("facilitator"),
         "admin": lambda: request.getfixturevalue("admin_user"),
     }[role]()
-    if not role.endswith("_no_mfa"):
-        give_totp(user)  # members too: the role, not the missing second factor, refuses them
-    client.force_login(user)
-    return client
+    if role.endswith("_no_mfa"):
+        client.force_login(user)
+        return client
+    # Members too: the role, not the missing second factor, refuses them.
+    return signed_in_with_mfa(client, user)
 
 
 def _state() -> tuple:
@@ -351,3 +361,56 @@ def test_an_unbuildable_or_unruled_url_fails_loudly(world) -> None:
         _kwargs("new_page", ["widget_id"], world)
     with pytest.raises(pytest.fail.Exception, match="has no rule"):
         _expectation("new_public_page", "/somewhere/", "member", scoped=False)
+
+
+# --- The second factor must be passed in THIS session, not only set up ---
+
+
+def test_totp_set_up_but_not_passed_in_this_session_is_asked_for_a_code(client, facilitator):
+    secret = give_totp(facilitator)
+    client.force_login(facilitator)  # a session with no two-factor step in its records
+    url = reverse("moderation:review_queue")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('mfa_reauthenticate')}?{urlencode({'next': url})}"
+    assert client.get(reverse("moderation:audit_log")).status_code == 302
+
+    # Confirming a code through allauth's own page opens the area, and returns to the page;
+    # the session gets a new key, as at sign-in.
+    before = client.cookies["sessionid"].value
+    confirmed = client.post(response["Location"], {"code": totp_code(secret)})
+    assert confirmed.status_code == 302 and confirmed["Location"] == url
+    assert client.cookies["sessionid"].value != before
+    assert client.get(url).status_code == 200
+
+
+def test_a_wrong_code_does_not_open_the_area(client, facilitator):
+    secret = give_totp(facilitator)
+    client.force_login(facilitator)
+    url = reverse("moderation:review_queue")
+    gate = client.get(url)["Location"]
+    wrong = f"{(int(totp_code(secret)) + 1) % 10**6:06d}"
+    assert client.post(gate, {"code": wrong}).status_code == 200  # the form, with an error
+    assert client.get(url).status_code == 302
+
+
+def test_a_suspended_member_cannot_flag(group, member, other_member, facilitator) -> None:
+    """Found by the authorisation matrix (tests/authz): a suspension stops flagging as it
+    stops posting and reacting; a mute in a group does not (flagging harm stays open)."""
+    from django.core.exceptions import PermissionDenied
+
+    from groups import policies as group_policies
+    from moderation import policies
+
+    post = make_thread(author=member, group=group).posts.get()
+    rule = make_rule(group)
+    sanction = Sanction.objects.create(
+        user=other_member, kind="mute", group=group, rule=rule, message="-", created_by=facilitator
+    )
+    assert policies.can_flag(other_member, post)
+    sanction.kind = "suspension"
+    sanction.save()
+    group_policies.forget_viewer_facts(other_member)
+    assert not policies.can_flag(other_member, post)
+    with pytest.raises(PermissionDenied):
+        flag_services.flag_create(reporter=other_member, post=post, reason="spam")

@@ -5,7 +5,6 @@ list; crisis items in the review queue."""
 from datetime import date
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,7 +24,13 @@ from moderation.selectors.alerts import highlight
 from moderation.services import flags as flag_services
 from moderation.services.concerns import concern_raise
 from moderation.services.crisis import alert_raise
-from tests.factories import GroupFactory, MembershipFactory, give_totp, make_thread
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    give_totp,
+    make_thread,
+    signed_in_with_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +85,7 @@ def make_alert(group, author, *, severity: int = 4, body: str = BODY, source="de
 
 
 def _client_for(user) -> Client:
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        give_totp(user)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_with_mfa(Client(), user)
 
 
 def _url(name: str, alert: CrisisAlert) -> str:

@@ -10,6 +10,7 @@ from groups import services as group_services
 from groups.models import Post
 from moderation.models import AuditLogEntry, CrisisAlert, LexiconEntry, LexiconRescan, ReviewItem
 from moderation.services import crisis, lexicon
+from moderation.tasks import lexicon_rescan_task
 from tests.factories import CALM_TEXT, CRISIS_TEXT, IMMINENT_TEXT, make_rule, make_thread
 
 pytestmark = pytest.mark.usefixtures("fresh_lexicon")
@@ -228,7 +229,7 @@ def test_disabling_an_entry_stops_it_firing(admin_user, django_capture_on_commit
 
 
 def test_rescan_raises_alerts_for_recent_posts_once(
-    admin_user, other_member, thread, django_capture_on_commit_callbacks
+    admin_user, other_member, thread, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     post = _reply(other_member, thread, "thinking about the blue bridge exit again")
     assert not CrisisAlert.objects.filter(post=post).exists()
@@ -243,9 +244,14 @@ def test_rescan_raises_alerts_for_recent_posts_once(
     )
     with django_capture_on_commit_callbacks(execute=True):
         lexicon.lexicon_entry_save(entry=entry, actor=admin_user)
+    queued = []
+    monkeypatch.setattr(lexicon_rescan_task, "delay", queued.append)
     with django_capture_on_commit_callbacks() as callbacks:
         rescan = lexicon.lexicon_rescan_start(actor=admin_user, days=7)
-    assert len(callbacks) == 1  # the task is queued after commit; here it runs inline
+        assert queued == []  # nothing before commit
+    for callback in callbacks:  # the commit: the task is queued (and the action logged)
+        callback()
+    assert queued == [rescan.pk]  # queued once after commit; here it runs inline
     lexicon.lexicon_rescan_run(rescan.pk)
     rescan.refresh_from_db()
     assert rescan.state == LexiconRescan.State.DONE

@@ -17,7 +17,14 @@ from moderation import realtime
 from moderation.consumers import CATCH_UP_LIMIT, ModerationConsumer
 from moderation.models import CrisisAlert, Sanction
 from moderation.services import crisis
-from tests.factories import GroupFactory, MembershipFactory, UserFactory, make_rule
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    UserFactory,
+    make_rule,
+    mfa_session,
+    signed_in_with_mfa,
+)
 
 from .celery_worker import pipeline_settings_fixture  # noqa: F401 (fixture "pipeline_settings")
 
@@ -29,10 +36,12 @@ pytestmark = [
 ]
 
 
-def _socket(user, query: str = "") -> WebsocketCommunicator:
+async def _socket(user, query: str = "") -> WebsocketCommunicator:
     app = URLRouter([path("ws/mod/", ModerationConsumer.as_asgi())])
     communicator = WebsocketCommunicator(app, f"/ws/mod/{query}")
     communicator.scope["user"] = user
+    if user.is_authenticated:
+        communicator.scope["session"] = await sync_to_async(mfa_session)(user)
     return communicator
 
 
@@ -59,7 +68,7 @@ async def _next_alert(socket, timeout: float = 5) -> dict:
 
 
 async def _refused(user) -> bool:
-    connected, code = await _socket(user).connect()
+    connected, code = await (await _socket(user)).connect()
     return not connected and code == 4403
 
 
@@ -83,7 +92,7 @@ async def test_moderation_consumer_refuses_everyone_but_active_moderators() -> N
     for user in (AnonymousUser(), member, inactive, suspended):
         assert await _refused(user), user
     for user in (facilitator, admin):
-        socket = _socket(user)
+        socket = await _socket(user)
         assert (await socket.connect())[0]
         await socket.disconnect()
 
@@ -106,7 +115,7 @@ async def test_moderation_consumer_catch_up_sends_missed_unresolved_visible_aler
 
     facilitator, admin, seen, missed, foreign, groupless, about_self = await world()
 
-    socket = _socket(facilitator)
+    socket = await _socket(facilitator)
     assert (await socket.connect())[0]
     await socket.send_json_to({"type": "catch_up", "since": seen.pk})
     reply = await socket.receive_json_from()
@@ -119,7 +128,7 @@ async def test_moderation_consumer_catch_up_sends_missed_unresolved_visible_aler
     assert (await socket.receive_json_from())["type"] == "error"
     await socket.disconnect()
 
-    socket = _socket(admin, f"?since={seen.pk}")
+    socket = await _socket(admin, f"?since={seen.pk}")
     assert (await socket.connect())[0]
     reply = await socket.receive_json_from()
     assert [a["alert_id"] for a in reply["alerts"]] == sorted(
@@ -137,7 +146,7 @@ async def test_moderation_consumer_catch_up_is_capped() -> None:
         return _facilitator(group)
 
     facilitator = await world()
-    socket = _socket(facilitator, "?since=0")
+    socket = await _socket(facilitator, "?since=0")
     assert (await socket.connect())[0]
     reply = await socket.receive_json_from()
     assert len(reply["alerts"]) == CATCH_UP_LIMIT and reply["more"] is True
@@ -153,7 +162,7 @@ async def test_moderation_consumer_stops_relaying_when_a_role_is_taken_away() ->
         return group, other, facilitator
 
     group, other, facilitator = await world()
-    socket = _socket(facilitator)
+    socket = await _socket(facilitator)
     assert (await socket.connect())[0]
 
     first = await sync_to_async(_alert)(group)
@@ -185,7 +194,7 @@ async def test_moderation_consumer_relays_once_and_never_pages_the_subject() -> 
         return group, admin
 
     group, admin = await world()
-    socket = _socket(admin)
+    socket = await _socket(admin)
     assert (await socket.connect())[0]
     alert = await sync_to_async(_alert)(group, subject=admin)
     await sync_to_async(realtime.publish_alert)(alert)
@@ -213,7 +222,7 @@ async def test_moderation_consumer_review_changed_sends_the_viewers_count() -> N
         return group, facilitator
 
     group, facilitator = await world()
-    socket = _socket(facilitator)
+    socket = await _socket(facilitator)
     assert (await socket.connect())[0]
     await sync_to_async(lambda: realtime.publish_review_changed_on_commit(group.pk))()
     assert await socket.receive_json_from(timeout=5) == {"type": "review.changed", "count": 2}
@@ -224,8 +233,7 @@ async def test_moderation_consumer_review_changed_sends_the_viewers_count() -> N
 
 
 def _signed_in_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
+    client = signed_in_with_mfa(Client(), user)
     return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 

@@ -18,7 +18,7 @@ from moderation.services.crisis_lines import (
     crisis_lines_review_due,
 )
 from moderation.tasks import crisis_lines_review_due_task
-from tests.factories import UserFactory, give_totp
+from tests.factories import UserFactory, give_totp, signed_in_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -235,13 +235,11 @@ def test_crisis_line_item_page_is_for_admins_only(client, facilitator, admin_use
     crisis_lines_review_due(now=NOW)
     item = ReviewItem.objects.filter(kind=ReviewItem.Kind.CRISIS_LINE).first()
     url = reverse("moderation:review_item", args=[item.pk])
-    give_totp(facilitator)
-    client.force_login(facilitator)
+    signed_in_with_mfa(client, facilitator)
     assert client.get(url).status_code == 404
     queue = client.get(reverse("moderation:review_queue"), {"kind": "crisis_line"})
     assert "Re-verify" not in queue.content.decode()
-    give_totp(admin_user)
-    client.force_login(admin_user)
+    signed_in_with_mfa(client, admin_user)
     response = client.get(url)
     assert response.status_code == 200 and "Re-verify: last checked" in response.content.decode()
     assert (

@@ -43,7 +43,7 @@ from moderation.models import (
 )
 from moderation.services import crisis, crisis_delivery
 from moderation.tasks import alert_deliver_task
-from tests.factories import GroupFactory, MembershipFactory, UserFactory, make_thread
+from tests.factories import GroupFactory, MembershipFactory, UserFactory, make_thread, mfa_session
 
 from .celery_worker import (
     QUEUE,
@@ -328,11 +328,13 @@ def test_alert_dispatch_with_broker_down_logs_and_the_sweeper_redoes_it(caplog) 
 # --- with a real worker on Redis ----------------------------------------------------------
 
 
-def _communicator(user, since: int | None = None) -> WebsocketCommunicator:
+async def _communicator(user, since: int | None = None) -> WebsocketCommunicator:
     app = URLRouter([path("ws/mod/", ModerationConsumer.as_asgi())])
     url = "/ws/mod/" if since is None else f"/ws/mod/?since={since}"
     communicator = WebsocketCommunicator(app, url)
     communicator.scope["user"] = user
+    if user.is_authenticated:
+        communicator.scope["session"] = await sync_to_async(mfa_session)(user)
     return communicator
 
 
@@ -365,7 +367,7 @@ async def test_worker_delivers_to_connected_facilitator_and_a_redelivery_is_harm
     celery_worker, pipeline_settings
 ) -> None:
     w = await sync_to_async(_world)()
-    socket = _communicator(w.on_call)
+    socket = await _communicator(w.on_call)
     assert (await socket.connect())[0]
 
     post = await sync_to_async(group_services.post_create)(
@@ -414,12 +416,12 @@ async def test_alert_events_reach_only_the_groups_facilitators_and_admins(
 
     foreign, plain = await others()
     for user in (plain, AnonymousUser()):
-        refused = _communicator(user)
+        refused = await _communicator(user)
         connected, code = await refused.connect()
         assert not connected and code == 4403
 
     sockets = {
-        user.handle: _communicator(user) for user in (w.on_call, w.resting, w.admin, foreign)
+        user.handle: await _communicator(user) for user in (w.on_call, w.resting, w.admin, foreign)
     }
     for socket in sockets.values():
         assert (await socket.connect())[0]
@@ -503,7 +505,7 @@ def _listen(user, received: list, listening: threading.Event) -> None:
     """A facilitator's socket in its own event loop (this test is synchronous)."""
 
     async def run() -> None:
-        socket = _communicator(user)
+        socket = await _communicator(user)
         assert (await socket.connect())[0]
         listening.set()
         received.append(await _receive_type(socket, "crisis.alert", timeout=30))

@@ -13,7 +13,7 @@ from groups import services as group_services
 from groups.models import Membership, Post
 from moderation.models import AuditLogEntry, FacilitatorNote, Resource
 from moderation.services import facilitator_notes as services
-from tests.factories import GroupFactory, MembershipFactory, give_totp, make_thread
+from tests.factories import GroupFactory, MembershipFactory, make_thread, signed_in_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -299,8 +299,7 @@ def test_note_pages_access_by_role(client, post, facilitator, member, other_faci
     client.force_login(member)
     assert client.get(add_url).status_code == 403
     assert client.post(delete_url).status_code == 403
-    give_totp(other_facilitator)
-    client.force_login(other_facilitator)
+    signed_in_with_mfa(client, other_facilitator)
     assert client.get(add_url).status_code == 404
     assert client.post(add_url, {"body": "mine"}).status_code == 404
     assert client.post(delete_url).status_code == 404

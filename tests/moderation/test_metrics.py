@@ -24,7 +24,7 @@ from moderation.selectors.metrics import (
 )
 from moderation.services.crisis import alert_raise
 from moderation.templatetags.charts import nice_max, render_chart
-from tests.factories import GroupFactory, MembershipFactory, give_totp, make_thread
+from tests.factories import GroupFactory, MembershipFactory, make_thread, signed_in_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -193,9 +193,7 @@ def test_metrics_page_scope_and_filters(mod_client, known, admin_user) -> None:
     refused = mod_client.get(url, {"group": grief.slug}).content.decode()
     assert "Choose one of your groups in the list." in refused
     assert '<svg class="chart' not in refused
-    give_totp(admin_user)
-    admin = Client()
-    admin.force_login(admin_user)
+    admin = signed_in_with_mfa(Client(), admin_user)
     assert "Grief" in admin.get(url).content.decode()  # in an admin's filter
     bad = mod_client.get(url, {"weeks": "1000"}).content.decode()
     assert "Choose one of the periods in the list." in bad

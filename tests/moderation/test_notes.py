@@ -15,9 +15,9 @@ from moderation.services.audit import audit_record
 from tests.factories import (
     GroupFactory,
     MembershipFactory,
-    give_totp,
     make_rule,
     make_thread,
+    signed_in_with_mfa,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +45,7 @@ def _fresh(user: User) -> User:
 
 
 def _mod_client(client, user: User):
-    give_totp(user)
-    client.force_login(user)
-    return client
+    return signed_in_with_mfa(client, user)
 
 
 # --- staff_note_add ---
@@ -398,8 +396,7 @@ def test_bad_input_staff_note_body(facilitator, member, group, monkeypatch) -> N
 
     _render_plainly(monkeypatch)
 
-    give_totp(facilitator)
-    client = _visitor(facilitator)
+    client = signed_in_with_mfa(_visitor(), facilitator)
     url = reverse("moderation:member", args=[member.handle])
     form = Form(
         name="staff note",

@@ -12,7 +12,14 @@ from groups import services as group_services
 from groups.models import Membership
 from moderation.consumers import ModerationConsumer
 from moderation.services import flags
-from tests.factories import GroupFactory, MembershipFactory, UserFactory, give_totp, make_thread
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    UserFactory,
+    give_totp,
+    make_thread,
+    mfa_session,
+)
 
 from .celery_worker import pipeline_settings_fixture  # noqa: F401 (fixture "pipeline_settings")
 
@@ -23,10 +30,11 @@ pytestmark = [
 ]
 
 
-def _socket(user) -> WebsocketCommunicator:
+async def _socket(user) -> WebsocketCommunicator:
     app = URLRouter([path("ws/mod/", ModerationConsumer.as_asgi())])
     communicator = WebsocketCommunicator(app, "/ws/mod/")
     communicator.scope["user"] = user
+    communicator.scope["session"] = await sync_to_async(mfa_session)(user)
     return communicator
 
 
@@ -61,7 +69,7 @@ def _world():
 async def test_queue_counts_live_for_join_request_flag_and_pending_post() -> None:
     group, facilitator, other_facilitator, admin, member = await _world()
     sockets = {
-        name: _socket(user)
+        name: await _socket(user)
         for name, user in [("fac", facilitator), ("other", other_facilitator), ("admin", admin)]
     }
     for socket in sockets.values():
@@ -95,7 +103,7 @@ async def test_queue_counts_live_for_join_request_flag_and_pending_post() -> Non
 
 async def test_queue_counts_nothing_when_rolled_back() -> None:
     group, facilitator, _, _, _ = await _world()
-    socket = _socket(facilitator)
+    socket = await _socket(facilitator)
     assert (await socket.connect(timeout=5))[0]
 
     @sync_to_async

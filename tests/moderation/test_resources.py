@@ -16,7 +16,14 @@ from moderation.models import AuditLogEntry, Resource, ResourcePin, ReviewItem
 from moderation.services import queue
 from moderation.services import resources as services
 from moderation.tasks import resources_review_stale_task
-from tests.factories import GroupFactory, MembershipFactory, UserFactory, give_totp, make_thread
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    UserFactory,
+    give_totp,
+    make_thread,
+    signed_in_with_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -534,8 +541,7 @@ def test_facilitator_vets_a_suggestion_from_the_page(mod_client, member, group) 
 
 def test_vet_page_hides_other_groups_suggestions(client, member, other_facilitator, group) -> None:
     resource = suggest(member, suggested_for=group)
-    give_totp(other_facilitator)
-    client.force_login(other_facilitator)
+    signed_in_with_mfa(client, other_facilitator)
     assert client.get(reverse("moderation:resource_vet", args=[resource.pk])).status_code == 404
     assert (
         "Breathing exercise"
@@ -576,8 +582,7 @@ def test_pin_page_refuses_unvetted_and_unknown_targets(mod_client, facilitator, 
 def test_pin_pages_hide_a_group_from_another_groups_facilitator(
     client, other_facilitator, facilitator, group
 ) -> None:
-    give_totp(other_facilitator)
-    client.force_login(other_facilitator)
+    signed_in_with_mfa(client, other_facilitator)
     url = f"{reverse('moderation:resource_pins')}?group={group.slug}"
     assert client.get(url).status_code == 404
     pin = services.resource_pin(actor=facilitator, resource=make_resource(facilitator), group=group)

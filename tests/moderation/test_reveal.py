@@ -15,7 +15,7 @@ from moderation.models import AuditLogEntry
 from moderation.selectors.audit import action_label
 from moderation.services import reveal
 from tests.accounts.test_data import _rows_mentioning
-from tests.factories import MembershipFactory, UserFactory, give_totp
+from tests.factories import MembershipFactory, UserFactory, signed_in_with_mfa
 from tests.test_bad_input import STRINGS, normalised
 
 pytestmark = pytest.mark.django_db
@@ -48,8 +48,7 @@ def _reveals() -> int:
 
 def test_member_page_never_shows_the_email_on_get(client, admin_user, facilitator, member) -> None:
     for viewer in (admin_user, facilitator):
-        give_totp(viewer)
-        client.force_login(viewer)
+        signed_in_with_mfa(client, viewer)
         response = client.get(_page(member))
         assert response.status_code == 200
         html = response.content.decode().lower()
@@ -60,13 +59,11 @@ def test_member_page_never_shows_the_email_on_get(client, admin_user, facilitato
 def test_member_page_offers_the_reveal_form_to_admins_only(
     client, admin_user, facilitator, member
 ) -> None:
-    give_totp(admin_user)
-    client.force_login(admin_user)
+    signed_in_with_mfa(client, admin_user)
     html = client.get(_page(member)).content.decode()
     assert "Reveal e-mail address" in html and f'action="{_url(member)}"' in html
     assert 'name="reason"' in html
-    give_totp(facilitator)
-    client.force_login(facilitator)
+    signed_in_with_mfa(client, facilitator)
     html = client.get(_page(member)).content.decode()
     assert "Reveal e-mail address" not in html and _url(member) not in html
     assert 'name="reason"' not in html
@@ -116,8 +113,7 @@ def test_reveal_appears_in_the_audit_log_for_admins_in_plain_words(
     assert "Revealed a member&#x27;s e-mail address" in log and REASON in log
     assert CANARY not in log
     # Site-wide: not in the log of the member's group, which its facilitator reads.
-    give_totp(facilitator)
-    admin_client_mfa.force_login(facilitator)
+    signed_in_with_mfa(admin_client_mfa, facilitator)
     log = admin_client_mfa.get(reverse("moderation:audit_log")).content.decode()
     assert REASON not in log
 
@@ -125,9 +121,8 @@ def test_reveal_appears_in_the_audit_log_for_admins_in_plain_words(
 def test_reveal_forbidden_to_facilitators_and_members(
     client, facilitator, member, other_member
 ) -> None:
-    give_totp(facilitator)
     for person in (facilitator, other_member, member):
-        client.force_login(person)
+        signed_in_with_mfa(client, person)
         response = client.post(_url(member), {"reason": REASON})
         assert response.status_code == 403, person.handle
         assert CANARY not in response.content.decode()
@@ -140,7 +135,7 @@ def test_reveal_needs_sign_in_two_factor_and_post(client, admin_user, member) ->
     client.force_login(admin_user)  # no TOTP yet
     response = client.post(_url(member), {"reason": REASON})
     assert response.status_code == 302 and reverse("mfa_activate_totp") in response["Location"]
-    give_totp(admin_user)
+    signed_in_with_mfa(client, admin_user)
     response = client.get(_url(member), {"reason": REASON})
     assert response.status_code == 405 and CANARY not in response.content.decode()
     assert _reveals() == 0
@@ -196,8 +191,7 @@ def test_bad_input_reveal_reason(admin_user, member, monkeypatch) -> None:
     from tests.test_bad_input import _field_error, _visitor
 
     monkeypatch.setattr(Template, "_render", lambda self, context: self.nodelist.render(context))
-    give_totp(admin_user)
-    client = _visitor(admin_user)
+    client = signed_in_with_mfa(_visitor(), admin_user)
     url = _url(member)
     problems = []
     for value in [*STRINGS, "z" * 10_000]:

@@ -12,7 +12,7 @@ from groups.models import Membership, SupportGroup, Thread, ThreadReadState
 from moderation.models import AuditLogEntry, ReviewItem
 from moderation.services import flags as flag_services
 from moderation.services import threads as services
-from tests.factories import GroupFactory, MembershipFactory, give_totp, make_thread
+from tests.factories import GroupFactory, MembershipFactory, make_thread, signed_in_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -433,8 +433,7 @@ def test_thread_tools_page_access_by_role(client, thread, member, other_facilita
     assert client.get(url).status_code == 302  # to sign in
     client.force_login(member)
     assert client.get(url).status_code == 403
-    give_totp(other_facilitator)
-    client.force_login(other_facilitator)
+    signed_in_with_mfa(client, other_facilitator)
     assert client.get(url).status_code == 404
     response = client.post(url, {"action": "lock", "lock-reason": "x"})
     assert response.status_code == 404
@@ -447,8 +446,7 @@ def test_thread_tools_page_hides_private_threads_from_outside_facilitators(
 ) -> None:
     owner = MembershipFactory(group=private_group).user
     thread = make_thread(author=owner, group=private_group)
-    give_totp(other_facilitator)
-    client.force_login(other_facilitator)
+    signed_in_with_mfa(client, other_facilitator)
     assert client.get(reverse("moderation:thread_tools", args=[thread.pk])).status_code == 404
 
 
