@@ -34,7 +34,7 @@ from groups.models import Meeting, MeetingNote, MeetingRSVP, Membership, Reactio
 from moderation.models import CrisisAlert
 
 from .routes import BODIES, _fresh_cache
-from .world import MFA_ROLES, ROLES, World, build_world, sign_in
+from .world import ROLES, World, build_world, role_clients
 
 pytestmark = pytest.mark.django_db
 
@@ -218,12 +218,7 @@ def _effect(client: Client, world: World, case: Case, user) -> bool:
 def test_what_each_role_can_actually_do(_db_sessions) -> None:
     world = build_world()
     world.extra["started_meeting"] = _started_meeting(world)
-    clients = {}
-    for role in ROLES:
-        client = Client(raise_request_exception=False)
-        if role != "anonymous":
-            sign_in(client, world.users[role], mfa=role in MFA_ROLES)
-        clients[role] = client
+    clients = role_clients(world)
 
     wrong = []
     for case in CASES:

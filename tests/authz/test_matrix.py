@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 from django.http import HttpResponse
-from django.test import Client
 
 from .routes import (
     ADMIN_ROUTES,
@@ -33,7 +32,7 @@ from .routes import (
     url_for,
     walk,
 )
-from .world import MFA_ROLES, ROLES, build_world, sign_in
+from .world import ROLES, build_world, role_clients
 
 pytestmark = pytest.mark.django_db
 
@@ -47,16 +46,6 @@ def _db_sessions(settings):
     """Sessions in the database only, so a rolled-back request rolls its session back too
     (the cached_db engine would keep the change in Redis)."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
-
-
-def _clients(world) -> dict[str, Client]:
-    clients = {}
-    for role in ROLES:
-        client = Client(raise_request_exception=False)
-        if role != "anonymous":
-            sign_in(client, world.users[role], mfa=role in MFA_ROLES)
-        clients[role] = client
-    return clients
 
 
 def _read_expected() -> dict[tuple[str, str], dict[str, str]]:
@@ -77,7 +66,7 @@ def _write_expected(actual: dict, old: dict) -> None:
 
 def test_http_matrix(_db_sessions) -> None:
     world = build_world()
-    clients = _clients(world)
+    clients = role_clients(world)
     actual: dict[tuple[str, str], dict[str, str]] = {}
     for route in SITE_ROUTES:
         url = url_for(route, world, world.main)
@@ -124,7 +113,7 @@ def test_admin_is_staff_only(_db_sessions) -> None:
     """Every page of Django's admin sends every non-staff role to the admin's log-in
     (its log-in page itself answers; its log-out is POST-only and sends them there too)."""
     world = build_world()
-    clients = _clients(world)
+    clients = role_clients(world)
     own = {
         "admin:login": {"GET": "ok", "POST": "ok"},
         # Django's log-out signs anyone out (a no-op for them) and leaves for the site.

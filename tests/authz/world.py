@@ -275,3 +275,15 @@ def sign_in(client: Client, user, *, mfa: bool = False) -> Client:
         return signed_in_with_mfa(client, user)
     client.force_login(user)
     return client
+
+
+def role_clients(world: World) -> dict[str, Client]:
+    """One test client per role, signed in as that role's user (facilitators and admins
+    with two-factor passed); anonymous stays signed out."""
+    clients = {}
+    for role in ROLES:
+        client = Client(raise_request_exception=False)
+        if role != "anonymous":
+            sign_in(client, world.users[role], mfa=role in MFA_ROLES)
+        clients[role] = client
+    return clients
