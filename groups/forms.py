@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 
 from accounts.models import TIME_ZONE_CHOICES
@@ -81,11 +83,22 @@ class PostFields(EditForm):
         required=False,
         label="Post as “Anonymous member” (facilitators can still see it was you)",
     )
+    # A fresh token in every form shown: the same form sent twice saves one post (see
+    # ``Post.submission``). Anything but a UUID counts as none (an old page, a script).
+    submission = forms.CharField(
+        required=False, widget=forms.HiddenInput, initial=uuid.uuid4, max_length=64
+    )
 
     def __init__(self, *args, allow_anonymous: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not allow_anonymous:
             del self.fields["anonymous"]
+
+    def clean_submission(self) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(self.cleaned_data.get("submission") or "")
+        except ValueError:
+            return None
 
 
 class ThreadForm(PostFields):

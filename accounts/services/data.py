@@ -92,7 +92,7 @@ def export_request(*, user: User, now: datetime | None = None) -> DataExport:
 
     now = now or timezone.now()
     # One request at a time per member: two quick clicks make one export.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    User.objects.select_for_update(no_key=True).filter(pk=user.pk).first()
     _purge_expired(user, now)
     recent = (
         DataExport.objects.filter(user=user, created_at__gt=now - EXPORT_VALID_FOR)

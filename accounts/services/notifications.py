@@ -70,8 +70,10 @@ def notify(
     key = key[:120]
     notification = None
     if key:
-        # One writer at a time per member, so two concurrent events consolidate.
-        User.objects.select_for_update().filter(pk=recipient.pk).first()
+        # One writer at a time per member, so two concurrent events consolidate. NO KEY:
+        # rows that only point at the member (their own new post) need not wait, or a
+        # reply and the fan-out task deadlock (found by tests/reliability/).
+        User.objects.select_for_update(no_key=True).filter(pk=recipient.pk).first()
         notification = Notification.objects.filter(
             recipient=recipient, key=key, read_at__isnull=True
         ).first()

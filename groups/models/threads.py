@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -134,6 +135,9 @@ class Post(models.Model):
     # Full-text search document, written by a PostgreSQL trigger (migration 0007): the
     # body, and for an opening post its thread's title. NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The token of the form the post came from: the same form sent twice (a retry after a
+    # dropped connection, a double click) saves one post. Unique per author.
+    submission = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -145,6 +149,13 @@ class Post(models.Model):
             models.Index(fields=["author", "thread"]),
             models.Index(fields=["author", "created_at"]),
             SearchGinIndex(fields=["search_vector"], name="post_search_gin"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission"],
+                condition=Q(submission__isnull=False),
+                name="post_submission_once",
+            ),
         ]
 
     def __str__(self) -> str:

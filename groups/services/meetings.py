@@ -135,7 +135,11 @@ def meeting_schedule(
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("group")
+        .get(pk=meeting.pk)
+    )
 
 
 def _going_count(meeting: Meeting) -> int:

@@ -188,7 +188,11 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_accept(*, user: User, token: str, accept_guidelines: bool) -> Membership:
-    invitation = Invitation.objects.select_for_update().select_related("group").filter(token=token)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("group")
+        .filter(token=token)
+    )
     invitation = invitation.first()
     if invitation is None or not invitation.is_usable:
         raise PermissionDenied(

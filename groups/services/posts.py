@@ -76,6 +76,7 @@ def _insert_post(
     anonymous: bool,
     is_opening: bool,
     screened: PostScreening,
+    submission=None,
 ) -> Post:
     """Save a post screened by ``screen_post``: a watched word to hold (``holds``) or the
     group's posting policy makes it wait for a facilitator; a flag (``flags``) publishes
@@ -104,6 +105,7 @@ def _insert_post(
         state=state,
         depth=0 if parent is None else parent.depth + 1,
         path="pending",
+        submission=submission,
     )
     post.full_clean(exclude=["path"])
     post.save()
@@ -201,6 +203,19 @@ def _auto_follow(user: User, thread: Thread) -> None:
     )
 
 
+def _posted_before(author: User, submission) -> Post | None:
+    """The post ``author`` already saved from the form ``submission`` names (a retry after
+    a dropped connection, a second click), marked ``resubmitted``; None for a new form.
+    Callers hold a lock that serialises the same form's requests."""
+    if submission is None:
+        return None
+    post = Post.objects.select_related("thread").filter(author=author, submission=submission)
+    post = post.first()
+    if post is not None:
+        post.resubmitted = True
+    return post
+
+
 @transaction.atomic
 def thread_create(
     *,
@@ -212,9 +227,19 @@ def thread_create(
     content_topics=(),
     anonymous: bool = False,
     personal_ok: bool = True,
+    submission=None,
 ) -> Thread:
     """Start a thread with its opening post. Under pre-moderation the thread stays out of
-    the group's list (but visible to its author) until a facilitator approves the post."""
+    the group's list (but visible to its author) until a facilitator approves the post.
+    The same form sent again (``submission``) returns the thread it started."""
+    if submission is not None:
+        # Two copies of one form, sent at once, wait here in turn.
+        User.objects.select_for_update(no_key=True).filter(pk=author.pk).values_list("pk").first()
+        already = _posted_before(author, submission)
+        if already is not None:
+            thread = already.thread
+            thread.resubmitted = True
+            return thread
     policies.check_start_thread(author, group)
     title = _clean_text(title, field="title", label="title", limit=MAX_TITLE)
     body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
@@ -251,6 +276,7 @@ def thread_create(
         anonymous=anonymous,
         is_opening=True,
         screened=screened,
+        submission=submission,
     )
     _auto_follow(author, thread)
     thread.refresh_from_db()
@@ -271,10 +297,21 @@ def post_create(
     content_topics=(),
     anonymous: bool = False,
     personal_ok: bool = True,
+    submission=None,
 ) -> Post:
     """Reply to a thread, or to one post in it. Published at once or held for a
-    facilitator by the group's posting policy; the live update goes out after commit."""
-    thread = Thread.objects.select_for_update().select_related("group").get(pk=thread.pk)
+    facilitator by the group's posting policy; the live update goes out after commit.
+    The same form sent again (``submission``) returns the reply it saved."""
+    # The thread's row alone (locking its group's too queued every reply in the group),
+    # NO KEY so rows that point at the thread are written meanwhile.
+    thread = (
+        Thread.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("group")
+        .get(pk=thread.pk)
+    )
+    already = _posted_before(author, submission)
+    if already is not None:
+        return already
     policies.check_reply(author, thread, reply_to)
     body = _clean_text(body, field="body", label="reply", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
@@ -297,6 +334,7 @@ def post_create(
         anonymous=anonymous,
         is_opening=False,
         screened=screened,
+        submission=submission,
     )
 
 
@@ -314,7 +352,11 @@ def post_edit(
     screened as a new post is: a watched word to hold takes a published post back to
     awaiting approval, one to flag puts it in the review queue. ``content_topics`` None
     keeps the post's topics."""
-    post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("thread__group")
+        .get(pk=post.pk)
+    )
     policies.check_edit_post(editor, post)
     body = _clean_text(body, field="body", label="post", limit=MAX_BODY)
     content_warning = _clean_warning(content_warning)
@@ -371,7 +413,11 @@ def post_edit(
 def post_delete(*, actor: User, post: Post) -> Post:
     """Soft delete by the author: the place in the thread stays ("deleted by its author")
     so replies keep their context; the text stays in the revision history for facilitators."""
-    post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("thread__group")
+        .get(pk=post.pk)
+    )
     policies.check_delete_post(actor, post)
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
@@ -387,7 +433,11 @@ def post_delete(*, actor: User, post: Post) -> Post:
 @transaction.atomic
 def post_approve(*, actor: User, post: Post) -> Post:
     """A facilitator publishes a post that was waiting under pre-moderation."""
-    post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("thread__group")
+        .get(pk=post.pk)
+    )
     policies.check_approve_post(actor, post)
     post.state = Post.State.PUBLISHED
     post.save(update_fields=["state"])

@@ -1,3 +1,4 @@
+import uuid
 from functools import lru_cache
 
 from django import template
@@ -86,9 +87,22 @@ def post_html(context: template.Context, pv, moderator: bool) -> SafeString:
     return mark_safe(html.replace(CSRF_SLOT, _csrf_field(request)))  # noqa: S308
 
 
+# Stands in the cached reply box for the form's own token, new in each page.
+SUBMISSION_SLOT = "haven-submission-slot"
+
+
 @register.simple_tag
-@lru_cache(maxsize=2)
 def blank_reply_form(anonymous_allowed: bool) -> SafeString:
-    """The reply box's empty form under a thread: the same for every reader of groups
-    alike, so rendered once per process (a bound form with errors has its own page)."""
-    return ReplyForm(allow_anonymous=anonymous_allowed).as_div()
+    """The reply box's empty form under a thread, with a token of its own (see
+    ``Post.submission``)."""
+    html = _blank_reply_form(anonymous_allowed)
+    return mark_safe(html.replace(SUBMISSION_SLOT, uuid.uuid4().hex))  # noqa: S308
+
+
+@lru_cache(maxsize=2)
+def _blank_reply_form(anonymous_allowed: bool) -> str:
+    """The same for every reader of groups alike, so rendered once per process (a bound
+    form with errors has its own page)."""
+    form = ReplyForm(allow_anonymous=anonymous_allowed, initial={"submission": SUBMISSION_SLOT})
+    html = str(form.as_div())
+    return html

@@ -31,6 +31,8 @@ from ..models import Post, Thread
 
 
 CRISIS_PANEL = "haven_crisis_panel"
+# The same form arrived again (a retry after a dropped connection, a second click).
+ALREADY_SAVED = "This was already saved, so it appears once."
 
 
 def _offer_crisis_support(request: HttpRequest, posted: Post | Thread) -> None:
@@ -54,6 +56,9 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
             form,
             lambda: services.thread_create(author=request.user, group=group, **form.cleaned_data),
         )
+        if thread is not None and getattr(thread, "resubmitted", False):
+            messages.info(request, ALREADY_SAVED)
+            return redirect(thread)
         if thread is not None:
             _offer_crisis_support(request, thread)
             if not thread.is_published:
@@ -113,6 +118,9 @@ def post_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
                 author=request.user, thread=thread, reply_to=target, **data
             ),
         )
+        if post is not None and getattr(post, "resubmitted", False):
+            messages.info(request, ALREADY_SAVED)
+            return redirect(post)
         if post is not None:
             _offer_crisis_support(request, post)
             if post.state == Post.State.PENDING:

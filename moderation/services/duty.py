@@ -79,7 +79,7 @@ def duty_shift_add(
     exact duplicate and more than ``MAX_SHIFTS`` slots. Audited."""
     actor = _check(user, actor)
     # Lock the user's row so two tabs adding at once cannot pass the count together.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    User.objects.select_for_update(no_key=True).filter(pk=user.pk).first()
     shifts = DutyShift.objects.filter(user=user)
     if shifts.filter(weekday=weekday, starts=starts, ends=ends).exists():
         raise ValidationError("That shift is already on your rota.")

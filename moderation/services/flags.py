@@ -42,7 +42,11 @@ def flag_create(*, reporter: User, post: Post, reason: str, note: str = "") -> F
     post within REFLAG_COOLDOWN). When the open flags' weight reaches the group's threshold
     (a facilitator's flag reaches it alone) the post is hidden pending review, and that
     automatic step is audited."""
-    post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("thread__group")
+        .get(pk=post.pk)
+    )
     policies.check_flag(reporter, post)
     if reason not in Flag.Reason.values:
         raise ValidationError({"reason": "Please choose a reason."})

@@ -41,7 +41,7 @@ def review_open(
         key["membership"] = membership
     elif resource is not None:
         key["resource"] = resource
-    item = ReviewItem.objects.select_for_update().filter(**key).first()
+    item = ReviewItem.objects.select_for_update(no_key=True).filter(**key).first()
     if item is None:
         item = ReviewItem(**key, group=group)
     item.severity = max(item.severity or 0, severity)
@@ -100,7 +100,7 @@ def review_claim(*, actor: User, item: ReviewItem) -> ReviewItem:
     """Claim an item for CLAIM_MINUTES so other facilitators see it is being worked.
     Claiming one already claimed by someone else is refused until that claim expires;
     claiming your own again renews it."""
-    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+    item = ReviewItem.objects.select_for_update(no_key=True).get(pk=item.pk)
     policies.check_review(actor, item)
     if item.state != ReviewItem.State.OPEN:
         raise PermissionDenied("This item has already been resolved.")
@@ -118,7 +118,7 @@ def review_claim(*, actor: User, item: ReviewItem) -> ReviewItem:
 
 @transaction.atomic
 def review_release(*, actor: User, item: ReviewItem) -> ReviewItem:
-    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+    item = ReviewItem.objects.select_for_update(no_key=True).get(pk=item.pk)
     policies.check_review(actor, item)
     if item.claimed_by_id == actor.pk:
         item.claimed_by = None

@@ -167,7 +167,7 @@ def resource_suggest(
     ):
         raise PermissionDenied("You can suggest resources for groups you belong to.")
     # Serialise one member's suggestions so the daily limit cannot be raced past.
-    User.objects.select_for_update().filter(pk=suggester.pk).first()
+    User.objects.select_for_update(no_key=True).filter(pk=suggester.pk).first()
     now = timezone.now()
     recent = Resource.objects.filter(
         suggested_by=suggester, created_at__gte=now - timedelta(days=1)
