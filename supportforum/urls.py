@@ -24,6 +24,7 @@ if settings.HAVEN_BENCH_VIEWS:
         path("bench/one-query/", bench_one_query),
     ]
 
+handler400 = "supportforum.views.bad_request"
 handler404 = "supportforum.views.not_found"
 handler403 = "supportforum.views.forbidden"
 handler500 = "supportforum.views.server_error"

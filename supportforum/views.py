@@ -12,6 +12,12 @@ from django.template.loader import render_to_string
 from groups.models import SupportGroup
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A malformed or suspicious request (SuspiciousOperation, a bad multipart body, too
+    many fields): nothing was done; the reason is technical and stays out."""
+    return render(request, "errors/400.html", status=400)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 

@@ -2,12 +2,17 @@
 line where a person may be struggling, and never a stack trace or a technical detail."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path, resolve, reverse
 
-from supportforum.urls import handler403, handler404, handler500  # noqa: F401 (used by Django)
+from supportforum.urls import (  # noqa: F401 (used by Django)
+    handler400,
+    handler403,
+    handler404,
+    handler500,
+)
 from supportforum.urls import urlpatterns as site_urlpatterns
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
@@ -34,6 +39,10 @@ def refuse(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
+def suspicious(request: HttpRequest) -> HttpResponse:
+    raise SuspiciousOperation(SECRET)
+
+
 def refuse_kindly(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied("Only members of this group can see this.")
 
@@ -43,6 +52,7 @@ urlpatterns = [
     path("test-errors/boom/", boom),
     path("test-errors/refuse/", refuse),
     path("test-errors/refuse-kindly/", refuse_kindly),
+    path("test-errors/suspicious/", suspicious),
     *site_urlpatterns,
 ]
 
@@ -91,6 +101,24 @@ def test_not_found_is_calm(site, member) -> None:
     assert "We couldn't find that page" in html and "Go to the groups" in html
     _calm(html)
     assert "no-such-page" not in html and "urlpatterns" not in html
+
+
+def test_a_bad_request_is_calm(site, member) -> None:
+    """A suspicious request (here raised by a view; Django raises the same for a wrong
+    Host header or too many form fields) gets the calm 400 page, the reason kept out."""
+    site.force_login(member)
+    response = site.get("/test-errors/suspicious/")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "We couldn't read that request" in html and "nothing was changed" in html
+    _calm(html)
+
+
+def test_too_many_form_fields_is_a_calm_400(site, settings) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = site.post(reverse("account_login"), {f"field{n}": "x" for n in range(10)})
+    assert response.status_code == 400
+    assert "We couldn't read that request" in response.content.decode()
 
 
 def test_forbidden_is_calm(site, member) -> None:
