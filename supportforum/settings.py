@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -488,8 +489,15 @@ HAVEN_INVITATION_DAYS = 14
 # "I'm worried about this member": most concerns one member may raise, and most about one
 # member from everyone, in 24 hours (read at call time, so tests and admins can change it).
 HAVEN_CONCERN_LIMITS = {"per_sender_per_day": 3, "per_target_per_day": 5}
-# The Celery queue crisis-alert deliveries go to (a worker consumes it: `-Q` or the default).
-HAVEN_ALERT_QUEUE = env_str("HAVEN_ALERT_QUEUE", "celery")
+# The Celery queue of crisis alerts: their delivery, escalation and sweeper. Everything
+# else (notifications, e-mail, digests) goes to "celery". A worker started without `-Q`
+# takes from both in turn, so a backlog of notifications (a busy evening) never holds an
+# alert back behind it (it did: tests/reliability/); production adds a worker of its own
+# for alerts (`-Q alerts`, docker-compose's alerts-worker).
+HAVEN_ALERT_QUEUE = env_str("HAVEN_ALERT_QUEUE", "alerts")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(HAVEN_ALERT_QUEUE), Queue(CELERY_TASK_DEFAULT_QUEUE)]
+CELERY_TASK_ROUTES = {"moderation.alert_*": {"queue": HAVEN_ALERT_QUEUE}}
 # The load benchmark's reference views (/bench/hello/, /bench/one-query/): the framework's
 # ceiling measured in the same deployment as the pages (bench/bench_pages.py). Off unless set.
 HAVEN_BENCH_VIEWS = env_bool("HAVEN_BENCH_VIEWS", default=False)
