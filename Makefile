@@ -12,7 +12,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install install-dev system-packages node-packages demo test test-embedded lint bench bench-packages
+.PHONY: help uv install install-dev system-packages node-packages demo test test-embedded lint bench bench-packages reliability
 
 help:
 	@echo "make demo   install, migrate, seed the demo community and serve http://$(HOST):$(PORT)"
@@ -65,6 +65,12 @@ test: install-dev system-packages node-packages lint
 # The embedded default (SQLite, in-memory layer, eager Celery) that `make demo` uses.
 test-embedded: install-dev
 	env -u DATABASE_URL -u REDIS_URL SQLITE_PATH=:memory: $(UV) run --frozen pytest -m embedded -q -p no:cacheprovider
+
+# The fault suite (issue 9, about ten minutes): a production-like stack of its own (a
+# private PostgreSQL cluster and redis-server, uvicorn, Celery worker and beat), broken
+# while members post; it leaves the machine's PostgreSQL and Redis alone.
+reliability: install-dev
+	env -u DATABASE_URL -u REDIS_URL HAVEN_RELIABILITY=1 $(UV) run --frozen pytest tests/reliability -p no:cacheprovider -s -q
 
 # Benchmarks (not tests): every bench/bench_*.py in turn (bench/run_all.py), then
 # bench/RESULTS.md. In-process ones on a throw-away SQLite file; the stack ones (alert
