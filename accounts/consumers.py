@@ -6,6 +6,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from groups import policies as group_policies
+from supportforum.middleware import idle_expired, stored_session
 
 from . import realtime, selectors
 from .models import User
@@ -37,6 +38,26 @@ class MemberSocketMixin:
     async def member_close(self, event: dict) -> None:
         await self.close(code=MEMBER_CLOSED)
 
+    async def _still_signed_in(self) -> bool:
+        """Before each event: a signed-in socket whose session has ended since it
+        connected (signed out, ended from another device, idle past
+        ``SESSION_IDLE_TIMEOUT``) closes with 4401 and hears nothing more, as the pages
+        would send that person to the sign-in page."""
+        if await self._session_ended():
+            await self.close(code=MEMBER_CLOSED)
+            return False
+        return True
+
+    @database_sync_to_async
+    def _session_ended(self) -> bool:
+        user = self.scope.get("user")
+        # Haven's routing (AuthMiddlewareStack) always puts the session in the scope; a
+        # scope built without one is judged by its user alone.
+        if user is None or not user.is_authenticated or "session" not in self.scope:
+            return False
+        session = stored_session(self.scope)
+        return session is None or idle_expired(session)
+
 
 def member_may_connect(user: User | None) -> User | None:
     """The socket's member as the database has them now, if signed in, active and not
@@ -61,6 +82,8 @@ class NotificationConsumer(MemberSocketMixin, AsyncJsonWebsocketConsumer):
     notify_channel: str | None = None
 
     async def connect(self) -> None:
+        if not await self._still_signed_in():
+            return
         count = await self._unread()
         if count is None:
             await self.close(code=FORBIDDEN)
@@ -78,6 +101,8 @@ class NotificationConsumer(MemberSocketMixin, AsyncJsonWebsocketConsumer):
         return  # nothing to say to the server on this socket
 
     async def notify_unread(self, event: dict) -> None:
+        if not await self._still_signed_in():
+            return
         count = event.get("count")
         if isinstance(count, int) and count >= 0:
             await self.send_json({"type": "unread", "count": count})

@@ -21,6 +21,8 @@ class ThreadConsumer(MemberSocketMixin, AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
+        if not await self._still_signed_in():
+            return
         access = await self._access()
         if access is None:
             await self.close(code=4403)
@@ -35,6 +37,8 @@ class ThreadConsumer(MemberSocketMixin, AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.channel_group, self.channel_name)
 
     async def receive_json(self, content: object, **kwargs) -> None:
+        if not await self._still_signed_in():
+            return
         if not isinstance(content, dict) or content.get("type") != "catch_up":
             await self.send_json({"type": "error", "message": "Unknown message."})
             return
@@ -70,6 +74,8 @@ class ThreadConsumer(MemberSocketMixin, AsyncJsonWebsocketConsumer):
             return None
 
     async def _relay(self, event: dict) -> None:
+        if not await self._still_signed_in():
+            return
         if self.private and await self._access() is None:
             await self.close(code=4403)
             return
