@@ -84,18 +84,23 @@ def _parts(raw: str) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
 
 
-def _retry_after(request: HttpRequest, action: str, config: dict[str, str]) -> int:
+def _retry_after(
+    request: HttpRequest, action: str, config: dict[str, str], *, app: str = APP
+) -> int | None:
     """Seconds until every full window has a free place: for each full rate, when the oldest
-    of the hits that fill it leaves the window."""
+    of the hits that fill it leaves the window. None when no counted window is full (the
+    cache lock was busy, or the full one counts a key this request does not name)."""
     now = time.time()
     waits = []
-    for rate in allauth_ratelimit.get_rates(app=APP, action=action, config=config):
-        key = allauth_ratelimit.get_cache_key(request, app=APP, action=action, rate=rate)
+    for rate in allauth_ratelimit.get_rates(app=app, action=action, config=config):
+        if rate.per not in {"user", "ip"}:
+            continue
+        key = allauth_ratelimit.get_cache_key(request, app=app, action=action, rate=rate)
         hits = sorted((t for t in cache.get(key, []) if t > now - rate.duration), reverse=True)
         if len(hits) >= rate.amount:
             waits.append(hits[rate.amount - 1] + rate.duration - now)
     if not waits:
-        return BUSY_RETRY_SECONDS
+        return None
     return max(1, math.ceil(max(waits)))
 
 
@@ -118,7 +123,8 @@ def check(
         if usage is not None:
             return None
         security_event("abuse.rate_limited", request=request, action=action)
-        return Limited(action=action, retry_after=_retry_after(request, action, config))
+        wait = _retry_after(request, action, config) or BUSY_RETRY_SECONDS
+        return Limited(action=action, retry_after=wait)
     except (RedisError, OSError):
         logger.warning("rate limit %s not counted: the cache is unavailable", action)
         return None
@@ -157,3 +163,29 @@ def rate_limited(
         return limited_view
 
     return decorate
+
+
+# allauth's own limits (ACCOUNT_RATE_LIMITS), by the page each guards.
+ACCOUNT_ACTIONS = {
+    "account_login": "login",
+    "account_signup": "signup",
+    "account_reset_password": "reset_password",
+    "account_reset_password_from_key": "reset_password_from_key",
+}
+ACCOUNT_APP = "allauth.account"  # the app in allauth's own cache keys
+
+
+def account_too_many_requests(request: HttpRequest) -> HttpResponse:
+    """allauth's refusals (its ``handler429`` hook, named in supportforum/urls.py): Haven's
+    calm page and headers, a security event, and when to try again: counted from
+    allauth's own per-address hits, else the longest window of the page's limits (by
+    then every window has room again)."""
+    match = getattr(request, "resolver_match", None)
+    action = ACCOUNT_ACTIONS.get(getattr(match, "url_name", "") or "", "")
+    raw = settings.ACCOUNT_RATE_LIMITS.get(action, "") if action else ""
+    wait = _retry_after(request, action, {action: raw}, app=ACCOUNT_APP) if raw else None
+    if wait is None:
+        windows = [allauth_ratelimit.parse_rate(part).duration for part in _parts(raw)]
+        wait = math.ceil(max(windows, default=5 * 60))
+    security_event("abuse.rate_limited", request=request, action=f"account.{action or 'other'}")
+    return too_many_requests(request, Limited(action=action or "account", retry_after=wait))

@@ -28,3 +28,5 @@ handler400 = "supportforum.views.bad_request"
 handler404 = "supportforum.views.not_found"
 handler403 = "supportforum.views.forbidden"
 handler500 = "supportforum.views.server_error"
+# allauth answers its own rate limits through this (allauth.core.internal.ratelimit).
+handler429 = "supportforum.ratelimits.account_too_many_requests"
