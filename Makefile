@@ -57,14 +57,19 @@ lint: install-dev
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen python manage.py makemigrations --check --dry-run
 
+# Two pytest processes (pytest-xdist, one per core; TEST_WORKERS=0 runs one). "--dist load"
+# hands tests out in pytest-django's order, so each process runs the tests that roll back
+# before those that flush the database (and with it the rows data migrations made).
+TEST_WORKERS ?= 2
+
 test: install-dev system-packages node-packages lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(UV) run --frozen pytest
+	  $(UV) run --frozen pytest -n $(TEST_WORKERS) --dist load
 	$(MAKE) --no-print-directory test-embedded
 
 # The embedded default (SQLite, in-memory layer, eager Celery) that `make demo` uses.
 test-embedded: install-dev
-	env -u DATABASE_URL -u REDIS_URL SQLITE_PATH=:memory: $(UV) run --frozen pytest -m embedded -q -p no:cacheprovider
+	env -u DATABASE_URL -u REDIS_URL SQLITE_PATH=:memory: $(UV) run --frozen pytest -m embedded -q -p no:cacheprovider -n $(TEST_WORKERS) --dist load
 
 # The fault suite (issue 9, about ten minutes): a production-like stack of its own (a
 # private PostgreSQL cluster and redis-server, uvicorn, Celery worker and beat), broken

@@ -7,6 +7,26 @@ from groups.models import Membership
 from .factories import GroupFactory, MembershipFactory, UserFactory, signed_in_with_mfa
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_channel_prefix(worker_id):
+    """``make test`` runs the suite in two processes (pytest-xdist): each gets a channel
+    layer prefix of its own on the shared Redis, or one process's tests would hear the
+    other's live events (their databases number threads and users alike)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    layer = settings.CHANNEL_LAYERS.get("default", {})
+    config = layer.get("CONFIG") or {}
+    if worker_id == "master" or "prefix" not in config:
+        yield
+        return
+    prefix = f"{config['prefix']}-{worker_id}"
+    with override_settings(
+        CHANNEL_LAYERS={"default": {**layer, "CONFIG": {**config, "prefix": prefix}}}
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
