@@ -278,10 +278,6 @@ class Stack:
         process = self.processes.get("worker")
         return _children(process.pid) if process and process.poll() is None else []
 
-    def web_worker_pids(self) -> list[int]:
-        process = self.processes.get("web")
-        return _children(process.pid) if process and process.poll() is None else []
-
     def worker_ready(self) -> bool:
         return " ready." in self.logs("worker", tail=None) and bool(self.worker_pool_pids())
 
