@@ -124,6 +124,10 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
+# Threads per web process that run requests (supportforum/handlers.py): a request
+# waiting on a lock or a slow query holds up only its own thread. Each may hold one
+# database connection, so DB_POOL_MAX stays above it.
+HAVEN_REQUEST_THREADS = env_int("HAVEN_REQUEST_THREADS", 4)
 DATABASE_URL = env_str("DATABASE_URL")
 # An optional streaming replica of the same PostgreSQL: only reads inside an explicit
 # ``replica_reads()`` scope go there (supportforum/db_routers.py); without it, no router.
