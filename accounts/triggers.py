@@ -29,6 +29,7 @@ class Topic(models.TextChoices):
 
 
 TOPIC_LABELS: dict[str, str] = dict(Topic.choices)
+TOPIC_ORDER: tuple[str, ...] = tuple(TOPIC_LABELS)  # the taxonomy's order
 DEFAULT_COLLAPSED: tuple[str, ...] = (Topic.SELF_HARM, Topic.SUICIDE)
 
 MUTE_WORDS_MAX = 50
@@ -40,7 +41,7 @@ MUTE_WORDS_TEXT_MAX = MUTE_WORDS_MAX * (MUTE_WORD_MAX + 1)
 def clean_topics(values) -> list[str]:
     """Known topics, in taxonomy order, each once; unknown values dropped."""
     chosen = {str(v) for v in values or ()}
-    return [t for t in Topic.values if t in chosen]
+    return [t for t in TOPIC_ORDER if t in chosen]
 
 
 def topic_labels(values) -> list[str]:

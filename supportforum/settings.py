@@ -173,10 +173,11 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "supportforum.redis_pool.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_PREFIX", "haven"),
-            # One pool per process, not one per request (supportforum/redis_pool.py).
+            # One pool and one client per process, not per request or per call
+            # (supportforum/redis_pool.py).
             "OPTIONS": {"pool_class": "supportforum.redis_pool.SharedConnectionPool"},
         }
     }

@@ -20,6 +20,8 @@ def test_every_cache_object_of_the_process_uses_the_same_pool() -> None:
     pool = first._cache.get_client(write=True).connection_pool
     assert isinstance(pool, SharedConnectionPool)
     assert second._cache.get_client(write=False).connection_pool is pool
+    # One redis-py client object too, not a new one for every call.
+    assert first._cache.get_client(write=True) is second._cache.get_client(write=False)
     first.set("shared-pool-probe", "seen", 30)
     assert second.get("shared-pool-probe") == "seen"
     second.delete("shared-pool-probe")

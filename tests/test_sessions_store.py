@@ -18,7 +18,7 @@ def cache_down(settings) -> None:
     dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "supportforum.redis_pool.SharedRedisCache",
             "LOCATION": dead,
             "KEY_PREFIX": "down",
         }
