@@ -44,7 +44,7 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_alert_latency import ROOT, Stack, forget_queue, reachable
+from bench_alert_latency import ROOT, Stack, forget_queue, passed_mfa, reachable
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/haven_bench_pages"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -67,6 +67,17 @@ def drop_database(url: str) -> None:
     admin_url = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
+
+
+def forget_connections() -> None:
+    """Drop this process's database pools: the connections in them were to the database
+    just dropped, and the pool would hand them out again."""
+    from django.db import connections
+
+    for conn in connections.all():
+        conn.close()
+        if hasattr(conn, "close_pool"):
+            conn.close_pool()
 
 
 def manage(env: dict, *arguments: str) -> None:
@@ -123,7 +134,8 @@ def prepare(args: argparse.Namespace, run: str) -> dict | None:
     if not manifest_path.exists() or not Thread.objects.exists():
         if Thread.objects.exists():
             print("The bench database holds data but no manifest: rebuilding it.")
-            drop_database(db_url)
+            drop_database(db_url)  # also ends this process's pooled connections
+            forget_connections()
             ensure_database(db_url)
             manage(env, "migrate", "--no-input", "-v", "0")
         RESULTS.mkdir(parents=True, exist_ok=True)
@@ -134,23 +146,6 @@ def prepare(args: argparse.Namespace, run: str) -> dict | None:
         print(f"Reusing the dataset described in {manifest_path} (--rebuild to make it anew).")
     env["MANIFEST"] = str(manifest_path)
     return env
-
-
-def passed_mfa(client, user) -> None:
-    """Record in the client's session that ``user`` signed in with a password and a TOTP
-    code, as allauth's log-in flow records it (moderation pages require that step)."""
-    from allauth.account.internal.flows.login import record_authentication
-    from allauth.mfa.base.internal.flows import post_authentication
-    from allauth.mfa.models import Authenticator
-    from django.http import HttpRequest
-
-    # The dataset gives the bench facilitator TOTP (groups/bench_dataset/write.py).
-    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    request = HttpRequest()
-    request.session, request.user = client.session, user
-    record_authentication(request, user, "password", email=user.email)
-    post_authentication(request, totp)
-    request.session.save()
 
 
 def sessions_and_targets(manifest: dict, run: str) -> tuple[dict, list[dict]]:
