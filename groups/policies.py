@@ -20,6 +20,7 @@ from django.utils.timesince import timeuntil
 
 from accounts.models import Block, User
 from accounts.viewer import memo
+from supportforum.prepared import Prepared
 
 from .models import Membership, Post, SupportGroup, Thread
 
@@ -33,12 +34,20 @@ class Hidden(Http404):
 # --- memoised facts about the viewer ---
 
 
+def _membership_query(*, user_id: int, group_id: int):
+    return Membership.objects.filter(user_id=user_id, group_id=group_id).order_by("pk")[:1]
+
+
+MEMBERSHIP = Prepared("membership", Membership, _membership_query)
+
+
 def membership_for(user: AnyUser, group: SupportGroup) -> Membership | None:
     if not user.is_authenticated:
         return None
     cache: dict[int, Membership | None] = memo(user).setdefault("_haven_memberships", {})
     if group.pk not in cache:
-        cache[group.pk] = Membership.objects.filter(user=user, group=group).first()
+        found = MEMBERSHIP.objects(user_id=user.pk, group_id=group.pk)
+        cache[group.pk] = found[0] if found else None
     return cache[group.pk]
 
 
@@ -334,11 +343,17 @@ def can_read_post_body(user: AnyUser, post: Post, *, moderator: bool | None = No
 
 def visible_posts_filter(user: AnyUser, *, moderator: bool) -> Q:
     """The rows of a thread the viewer gets a place for (body or placeholder)."""
+    return visible_posts_q(user.pk if user.is_authenticated else None, moderator=moderator)
+
+
+def visible_posts_q(viewer_id: int | None, *, moderator: bool) -> Q:
+    """``visible_posts_filter`` by the viewer's id (None: signed out), for queries kept
+    compiled (``supportforum.prepared``)."""
     if moderator:
         return Q()
     shown = Q(state__in=[Post.State.PUBLISHED, Post.State.HIDDEN, Post.State.REMOVED])
-    if user.is_authenticated:
-        shown |= Q(state=Post.State.PENDING, author_id=user.pk)
+    if viewer_id is not None:
+        shown |= Q(state=Post.State.PENDING, author_id=viewer_id)
     return shown
 
 

@@ -33,6 +33,13 @@ def _fast_passwords(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _prepared_queries_checked(settings) -> None:
+    """Every query kept compiled (``supportforum.prepared``) is compiled again from the
+    ORM on each run in the suite, and a difference fails the test."""
+    settings.HAVEN_PREPARED_CHECK = True
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings) -> None:
     """Each test gets its own key space on the real Redis cache, so rate-limit counters
     (allauth's, Haven's) never leak from one test or one run into the next."""

@@ -7,12 +7,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from accounts.models import Block, User
 from accounts.triggers import Collapse, ContentFilter, filter_for
 from moderation import policies as moderation_policies
 from moderation.models import FacilitatorNote, Resource
+from supportforum.prepared import Prepared
 
 from .. import policies
 from ..models import (
@@ -113,17 +114,14 @@ _UNSHOWN = (
 )
 
 
-def thread_for(viewer: User, thread_id: int, *, reader_state: bool = False) -> Thread:
-    """The thread if the viewer may read it (else Http404). With ``reader_state`` (the
-    thread page), the viewer's read marker and follow/mute choice come in the same query
-    (``_last_read``, ``audience.subscription_state`` then ask nothing)."""
+def _thread_query(reader_state: bool, *, thread_id: int, viewer_id: int | None = None):
     threads = Thread.objects.select_related("group", "author", "locked_by")
     if reader_state:  # the thread page reads no private column of the two accounts
         threads = threads.defer(
             *(f"{who}__{f}" for who in ("author", "locked_by") for f in _PRIVATE_USER)
         )
-    if reader_state and viewer.is_authenticated:
-        mine = {"user_id": viewer.pk, "thread_id": OuterRef("pk")}
+    if viewer_id is not None:
+        mine = {"user_id": viewer_id, "thread_id": OuterRef("pk")}
         threads = threads.annotate(
             reader_last_read=Subquery(
                 ThreadReadState.objects.filter(**mine).values("last_read_post_id")[:1]
@@ -132,7 +130,23 @@ def thread_for(viewer: User, thread_id: int, *, reader_state: bool = False) -> T
                 ThreadSubscription.objects.filter(**mine).values("state")[:1]
             ),
         )
-    thread = get_object_or_404(threads, pk=thread_id)
+    return threads.filter(pk=thread_id)
+
+
+THREAD = Prepared("thread", Thread, _thread_query)
+
+
+def thread_for(viewer: User, thread_id: int, *, reader_state: bool = False) -> Thread:
+    """The thread if the viewer may read it (else Http404). With ``reader_state`` (the
+    thread page), the viewer's read marker and follow/mute choice come in the same query
+    (``_last_read``, ``audience.subscription_state`` then ask nothing)."""
+    values = {"thread_id": _id(thread_id)}
+    if reader_state and viewer.is_authenticated:
+        values["viewer_id"] = viewer.pk
+    found = THREAD.objects((reader_state,), **values)
+    if not found:
+        raise Http404("No such thread.")
+    thread = found[0]
     policies.check_read_group(viewer, thread.group)
     if not thread.is_published and not (
         policies.can_moderate_group(viewer, thread.group)
@@ -140,6 +154,17 @@ def thread_for(viewer: User, thread_id: int, *, reader_state: bool = False) -> T
     ):
         raise policies.Hidden("No such thread.")
     return thread
+
+
+def _id(value) -> int:
+    """An id from a URL or a socket's route: anything else is "not found"."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such page.") from None
+    if not -(2**63) <= number < 2**63:  # no row has it; SQLite would raise OverflowError
+        raise Http404("No such page.")
+    return number
 
 
 def _visible_posts(viewer: User, thread: Thread, moderator: bool) -> QuerySet[Post]:
@@ -186,10 +211,17 @@ def _page_posts(viewer: User, visible: QuerySet[Post], group) -> QuerySet[Post]:
     its author block the viewer (``blocks_viewer``: no direct reply), is its author an
     active facilitator of the group (``author_facilitates``: the badge) and has it any
     facilitator note (``has_notes``: notes are read only then)."""
+    viewer_id = viewer.pk if viewer.is_authenticated else None
+    return _with_page_facts(visible, group_id=group.pk, viewer_id=viewer_id)
+
+
+def _with_page_facts(
+    visible: QuerySet[Post], *, group_id: int, viewer_id: int | None
+) -> QuerySet[Post]:
     annotations = {
         "author_facilitates": Exists(
             Membership.objects.filter(
-                group=group,
+                group_id=group_id,
                 user_id=OuterRef("author_id"),
                 role=Membership.Role.FACILITATOR,
                 status=Membership.Status.ACTIVE,
@@ -197,18 +229,67 @@ def _page_posts(viewer: User, visible: QuerySet[Post], group) -> QuerySet[Post]:
         ),
         "has_notes": Exists(FacilitatorNote.objects.filter(post_id=OuterRef("pk"))),
     }
-    if viewer.is_authenticated:
+    if viewer_id is not None:
         annotations["author_blocked"] = Exists(
-            Block.objects.filter(blocker_id=viewer.pk, blocked_id=OuterRef("author_id"))
+            Block.objects.filter(blocker_id=viewer_id, blocked_id=OuterRef("author_id"))
         )
         annotations["blocks_viewer"] = Exists(
-            Block.objects.filter(blocker_id=OuterRef("author_id"), blocked_id=viewer.pk)
+            Block.objects.filter(blocker_id=OuterRef("author_id"), blocked_id=viewer_id)
         )
     return (
         visible.select_related("author", "reply_to__author")
         .defer(*_UNSHOWN)
         .annotate(**annotations)
     )
+
+
+def _thread_posts(moderator: bool, *, thread_id: int, viewer_id: int | None) -> QuerySet[Post]:
+    """``_visible_posts`` by ids, for the queries kept compiled."""
+    shown = policies.visible_posts_q(viewer_id, moderator=moderator)
+    return Post.objects.filter(thread_id=thread_id).filter(shown)
+
+
+def _page_query(
+    moderator: bool,
+    window: tuple[str, int, int],
+    *,
+    thread_id: int,
+    group_id: int,
+    viewer_id: int | None = None,
+) -> QuerySet[Post]:
+    """One page's posts (``window``: see ``_window``) with ``_page_posts``'s facts."""
+    visible = _thread_posts(moderator, thread_id=thread_id, viewer_id=viewer_id)
+    posts = _with_page_facts(visible, group_id=group_id, viewer_id=viewer_id)
+    how, low, high = window
+    if how == "start":
+        return posts.order_by("path")[low:high]
+    if how == "end":
+        return posts.order_by("-path")[low:high]
+    on_page = visible.order_by("path" if how == "deep-start" else "-path").values("pk")
+    return posts.filter(pk__in=on_page[low:high]).order_by("path")
+
+
+def _count_query(moderator: bool, *, thread_id: int, viewer_id: int | None = None):
+    visible = _thread_posts(moderator, thread_id=thread_id, viewer_id=viewer_id)
+    return visible.order_by().values("thread_id").annotate(n=Count("*")).values_list("n", flat=True)
+
+
+PAGE_POSTS = Prepared("thread page posts", Post, _page_query)
+POST_COUNT = Prepared("thread post count", Post, _count_query)
+
+
+def _reactions_query(*, ids: list[int], viewer_id: int | None = None):
+    given = Count("pk", filter=Q(user_id=viewer_id)) if viewer_id is not None else Value(0)
+    return (
+        Reaction.objects.filter(post_id__in=ids)
+        .values("post_id", "kind")
+        .order_by()
+        .annotate(n=Count("pk"), given=given)
+        .values_list("post_id", "kind", "n", "given")
+    )
+
+
+REACTIONS = Prepared("reactions of a page", Reaction, _reactions_query)
 
 
 def _reactions(viewer: User, ids: list[int]) -> tuple[dict, dict]:
@@ -219,61 +300,61 @@ def _reactions(viewer: User, ids: list[int]) -> tuple[dict, dict]:
     mine: dict[int, set[str]] = {}
     if not ids:
         return counts, mine
-    given = Count("pk", filter=Q(user_id=viewer.pk)) if viewer.is_authenticated else Value(0)
-    rows = (
-        Reaction.objects.filter(post_id__in=ids)
-        .values("post_id", "kind")
-        .order_by()
-        .annotate(n=Count("pk"), given=given)
-        .values_list("post_id", "kind", "n", "given")
-    )
-    for post_id, kind, n, given_n in rows:
+    who = {"viewer_id": viewer.pk} if viewer.is_authenticated else {}
+    for post_id, kind, n, given_n in REACTIONS.rows(ids=ids, **who):
         counts.setdefault(post_id, {})[kind] = n
         if given_n:
             mine.setdefault(post_id, set()).add(kind)
     return counts, mine
 
 
-def _page_rows(visible: QuerySet[Post], posts: QuerySet[Post], page_obj: Page) -> list[Post]:
-    """The posts of one page in tree order, in one query. A page in the second half of
-    the thread is read from the end (``ORDER BY path DESC`` with the smaller offset), so
-    the last page of a long thread costs what the first does. Deep in a long thread
-    (an offset past two pages), which posts are on the page is found on ``visible``
-    alone, inside the query that then joins authors, reply targets and annotations for
-    those rows only: with the OFFSET on the joined query PostgreSQL joined every skipped
-    row too (2.6 ms instead of 1.2 ms in the middle of a 1,000-post thread)."""
-    count = page_obj.paginator.count
+def _window(count: int, page_obj: Page) -> tuple[str, int, int] | None:
+    """Which rows make one page, in tree order: a page in the second half of the thread
+    is read from the end (``ORDER BY path DESC`` with the smaller offset), so the last
+    page of a long thread costs what the first does. Deep in a long thread (an offset
+    past two pages), which posts are on the page is found on the visible posts alone,
+    inside the query that then joins authors, reply targets and annotations for those
+    rows only: with the OFFSET on the joined query PostgreSQL joined every skipped row
+    too (2.6 ms instead of 1.2 ms in the middle of a 1,000-post thread)."""
     start, end = page_obj.start_index() - 1, page_obj.end_index()
-    if end <= start:
-        return []
+    if count == 0 or end <= start:
+        return None
     from_start = start <= count - end
-    offset = start if from_start else count - end
-    if offset <= 2 * settings.HAVEN_POSTS_PER_PAGE:
-        if from_start:
-            return list(posts.order_by("path")[start:end])
-        return list(reversed(posts.order_by("-path")[count - end : count - start]))
-    if from_start:
-        on_page = visible.order_by("path").values("pk")[start:end]
-    else:
-        on_page = visible.order_by("-path").values("pk")[count - end : count - start]
-    return list(posts.filter(pk__in=on_page).order_by("path"))
+    low, high = (start, end) if from_start else (count - end, count - start)
+    deep = low > 2 * settings.HAVEN_POSTS_PER_PAGE
+    return ("deep-" if deep else "") + ("start" if from_start else "end"), low, high
+
+
+class _Counted(Paginator):
+    """A paginator told the count (``POST_COUNT``) instead of asking a queryset."""
+
+    def __init__(self, count: int, per_page: int) -> None:
+        super().__init__((), per_page)
+        self.__dict__["count"] = count
 
 
 def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> ThreadPage:
     """One page of a thread in tree order, nested to HAVEN_MAX_NESTING_DEPTH, with
     reactions, unread markers and what the viewer may do. A fixed number of queries:
     membership, count, posts (with their authors' roles), the reactions, and the
-    facilitator notes when a post of the page has one."""
+    facilitator notes when a post of the page has one. The count, posts and reactions
+    queries are kept compiled (``supportforum.prepared``): only their values change."""
     group = thread.group
     moderator = policies.can_moderate_group(viewer, group)
     refusal = policies.reply_refusal(viewer, thread)
     last_read = _last_read(viewer, thread)
-    visible = _visible_posts(viewer, thread, moderator)
-    # Counted without the per-row annotations; the page's rows are then found by offset
-    # from whichever end of the thread is nearer.
-    paginator = Paginator(visible.order_by("path"), settings.HAVEN_POSTS_PER_PAGE)
-    page_obj = paginator.get_page(page)
-    rows = _page_rows(visible, _page_posts(viewer, visible, group), page_obj)
+    ids = {"viewer_id": viewer.pk} if viewer.is_authenticated else {}
+    # A facilitator sees every post: their id is no part of the count.
+    counted = POST_COUNT.rows((moderator,), thread_id=thread.pk, **({} if moderator else ids))
+    page_obj = _Counted(counted[0] if counted else 0, settings.HAVEN_POSTS_PER_PAGE).get_page(page)
+    window = _window(page_obj.paginator.count, page_obj)
+    rows = []
+    if window:
+        rows = PAGE_POSTS.objects(
+            (moderator, window), thread_id=thread.pk, group_id=group.pk, **ids
+        )
+    if window and window[0] == "end":
+        rows.reverse()
     views = _post_views(
         viewer, thread, rows, moderator=moderator, refusal=refusal, last_read=last_read
     )
