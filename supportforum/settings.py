@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "supportforum.middleware.IdleTimeoutMiddleware",
+    "supportforum.middleware.LoadedUserMiddleware",
     "supportforum.middleware.PrivacyHeadersMiddleware",
 ]
 
@@ -143,8 +144,14 @@ if DATABASE_URL:
         if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
             # psycopg 3's pool: one pool per process and alias, shared by threads (ASGI
             # runs sync views in a thread pool), instead of a connection per request.
+            _bound = env_bool("DB_SERVER_SIDE_BINDING", default=True)
             DATABASES[_alias]["OPTIONS"] = {
-                "server_side_binding": env_bool("DB_SERVER_SIDE_BINDING", default=True),
+                "server_side_binding": _bound,
+                # With server-side binding psycopg prepares a query the connection has
+                # run 5 times, so PostgreSQL plans the hot ones once, not per request
+                # (Django's default, None, never prepares). supportforum/prepared.py
+                # keeps their SQL the same text, which is what makes them "the same".
+                "prepare_threshold": 5 if _bound else None,
                 "pool": {
                     "min_size": env_int("DB_POOL_MIN", 2),
                     "max_size": env_int("DB_POOL_MAX", 10),
