@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import LazyObject, empty
 
 
 class PrivacyHeadersMiddleware:
@@ -82,6 +83,25 @@ class IdleTimeoutMiddleware:
             f"You were signed out after {minutes} minutes without activity, to keep your "
             "account private on shared devices. Please sign in again to carry on.",
         )
+
+
+class LoadedUserMiddleware:
+    """Puts the user itself in ``request.user`` in place of Django's lazy proxy.
+
+    Every request has loaded its user by now (``IdleTimeoutMiddleware`` asks whether it is
+    signed in), so the proxy only costs: each attribute read through it is three Python
+    calls, and a thread page's policies read the viewer's attributes about 1,500 times."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            request.user = user._wrapped
+        return self.get_response(request)
 
 
 def _signed_in(request: HttpRequest) -> bool:

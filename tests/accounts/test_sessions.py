@@ -9,13 +9,18 @@ import pytest
 import time_machine
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core import mail
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject
 
 from accounts.adapter import NO_IP
-from supportforum.middleware import ACTIVE_AT
+from supportforum.middleware import ACTIVE_AT, IdleTimeoutMiddleware, LoadedUserMiddleware
 from tests.factories import UserFactory, give_totp, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +277,33 @@ def test_resetting_the_password_ends_every_session() -> None:
     assert not any(_exists(key) for key in keys)
     assert not _signed_in(first) and not _signed_in(second)
     assert not UserSession.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("timeout", [60, 0])
+def test_views_get_the_user_itself_not_the_lazy_proxy(rf, settings, timeout) -> None:
+    """``LoadedUserMiddleware``: the view's ``request.user`` is the signed-in member (or
+    the anonymous user), loaded once, with or without the idle time-out."""
+
+    settings.SESSION_IDLE_TIMEOUT = timeout
+    seen = []
+
+    def view(request):
+        seen.append(request.user)
+        return HttpResponse("ok")
+
+    chain = SessionMiddleware(
+        AuthenticationMiddleware(IdleTimeoutMiddleware(LoadedUserMiddleware(view)))
+    )
+    member = UserFactory()
+    client = Client()
+    client.force_login(member)
+    signed_in = rf.get("/")
+    signed_in.COOKIES[settings.SESSION_COOKIE_NAME] = client.cookies[
+        settings.SESSION_COOKIE_NAME
+    ].value
+    chain(signed_in)
+    chain(rf.get("/"))
+    assert not any(isinstance(user, LazyObject) for user in seen)
+    assert seen[0] == member and type(seen[0]) is type(member)
+    assert isinstance(seen[1], AnonymousUser)
