@@ -281,6 +281,31 @@ def run_wrk(
     return parse_wrk(result.stdout)
 
 
+def _busy_jiffies() -> tuple[int, int]:
+    """The machine's CPU time so far (busy, all) in clock ticks, from /proc/stat."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def wait_until_quiet(limit: float = 60.0, busy_below: float = 0.15) -> float:
+    """Wait until the machine is idle again; the seconds waited.
+
+    wrk stops sending when its time is up, but the server still works through the
+    requests already sent (16 of a 2-second search page are 30 seconds of work), and the
+    Celery worker through the alerts of the replies just posted. Measured straight after,
+    the next page paid for them: the hello world, measured after the reply round, showed
+    a p99 of 3 s and a third of its speed, which flattered every ratio to it."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        busy0, all0 = _busy_jiffies()
+        time.sleep(0.5)
+        busy1, all1 = _busy_jiffies()
+        if all1 > all0 and (busy1 - busy0) / (all1 - all0) < busy_below:
+            break
+    return time.monotonic() - started
+
+
 def check_answers(port: int, targets: list[dict], sessions: dict) -> None:
     """Each GET target answers 200 with a real page before it is measured."""
     import http.client
@@ -356,6 +381,7 @@ def main() -> int:
     log_dir = Path(tempfile.mkdtemp(prefix="haven-bench-pages-"))
     stack = Stack(env, args.web_workers, log_dir)
     results: dict[str, list[dict]] = {t["name"]: [] for t in targets}
+    waited: list[float] = []  # before each measurement, for the machine to be idle
     started = time.monotonic()
     print(
         f"uvicorn ({args.web_workers} workers), a Celery worker; wrk -t2 -c{CONNECTIONS}, "
@@ -368,10 +394,12 @@ def main() -> int:
         script = reply_script(log_dir, stack.port, targets[-1], sessions["member"])
         for target in targets:  # warm up: compiled templates, pools, caches
             run_wrk(stack.port, target, sessions.get(target["who"]), 1, None)
+            waited.append(wait_until_quiet())
         rss_before = worker_rss(stack)
         for number in range(args.rounds):
             for target in targets:
                 is_post = target.get("method") == "POST"
+                waited.append(wait_until_quiet())
                 results[target["name"]].append(
                     run_wrk(
                         stack.port,
@@ -384,12 +412,12 @@ def main() -> int:
             print(f"  round {number + 1} of {args.rounds} done", flush=True)
         rss_after = worker_rss(stack)
         # The pages' own latency, without waiting in a queue: one connection per worker.
-        unqueued = {
-            t["name"]: run_wrk(
+        unqueued = {}
+        for t in (targets[0], targets[2]):
+            waited.append(wait_until_quiet())
+            unqueued[t["name"]] = run_wrk(
                 stack.port, t, sessions.get(t["who"]), args.duration, None, args.web_workers
             )
-            for t in (targets[0], targets[2])
-        }
         from moderation.models import CrisisAlert
 
         thread_id = int(targets[-1]["path"].split("/")[2])
@@ -435,6 +463,9 @@ def main() -> int:
         )
         + ".",
         f"Web workers' resident memory over the {served:,} measured requests: {rss}.",
+        f"Each page measured on an idle machine (below 15 % CPU busy, /proc/stat): waited "
+        f"{sum(waited):.0f} s in all before {len(waited)} measurements, at most "
+        f"{max(waited, default=0):.1f} s.",
         f"Measured in {time.monotonic() - started:.0f} s; logs in {log_dir}.",
     ]
     print("\n".join(lines + summary))
