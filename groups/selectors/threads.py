@@ -2,12 +2,14 @@
 needs: one post as the page shows it and the changes since a moment."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
+from django.utils import translation
 
 from accounts.models import Block, User
 from accounts.triggers import Collapse, ContentFilter, filter_for
@@ -401,6 +403,7 @@ def _post_views(
                 NoteView(note, note.resource if vetted else None)
             )
     on_page = set(ids) if on_page is None else on_page
+    reaction_kinds = _reaction_kinds(translation.get_language())
     content_filter = filter_for(viewer)
     max_depth = settings.HAVEN_MAX_NESTING_DEPTH
     views = []
@@ -423,7 +426,7 @@ def _post_views(
         counted = counts.get(post.pk, {})
         reactions = [
             ReactionCount(kind, label, counted.get(kind, 0), kind in given)
-            for kind, label in Reaction.Kind.choices
+            for kind, label in reaction_kinds
         ]
         alive = post.state == Post.State.PUBLISHED and not post.is_deleted
         # An anonymous post never collapses as "from a member you blocked": that would
@@ -460,6 +463,13 @@ def _post_views(
             )
         )
     return views
+
+
+@lru_cache(maxsize=16)
+def _reaction_kinds(language: str | None) -> tuple[tuple[str, str], ...]:
+    """The reaction kinds with their labels in ``language``, as text: once per language,
+    not a lazy translation looked up again for each of a page's 20 posts."""
+    return tuple((kind, str(label)) for kind, label in Reaction.Kind.choices)
 
 
 def title_muted(viewer: User, thread: Thread) -> bool:
