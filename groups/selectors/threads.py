@@ -86,7 +86,7 @@ class ThreadPage:
 
 # What the thread page never reads of a post's row, its author's or its reply target's:
 # fewer columns to send and to turn into Python values on every page.
-_PRIVATE_USER = (
+PRIVATE_USER_FIELDS = (
     "password",
     "last_login",
     "email",
@@ -111,8 +111,8 @@ _UNSHOWN = (
     "reply_to__search_vector",
     "reply_to__body",
     "reply_to__body_html",
-    *(f"author__{f}" for f in _PRIVATE_USER),
-    *(f"reply_to__author__{f}" for f in _PRIVATE_USER),
+    *(f"author__{f}" for f in PRIVATE_USER_FIELDS),
+    *(f"reply_to__author__{f}" for f in PRIVATE_USER_FIELDS),
 )
 
 
@@ -120,7 +120,7 @@ def _thread_query(reader_state: bool, *, thread_id: int, viewer_id: int | None =
     threads = Thread.objects.select_related("group", "author", "locked_by")
     if reader_state:  # the thread page reads no private column of the two accounts
         threads = threads.defer(
-            *(f"{who}__{f}" for who in ("author", "locked_by") for f in _PRIVATE_USER)
+            *(f"{who}__{f}" for who in ("author", "locked_by") for f in PRIVATE_USER_FIELDS)
         )
     if viewer_id is not None:
         mine = {"user_id": viewer_id, "thread_id": OuterRef("pk")}
@@ -327,8 +327,8 @@ def _window(count: int, page_obj: Page) -> tuple[str, int, int] | None:
     return ("deep-" if deep else "") + ("start" if from_start else "end"), low, high
 
 
-class _Counted(Paginator):
-    """A paginator told the count (``POST_COUNT``) instead of asking a queryset."""
+class Counted(Paginator):
+    """A paginator told the count (a kept ``COUNT(*)`` query) instead of asking a queryset."""
 
     def __init__(self, count: int, per_page: int) -> None:
         super().__init__((), per_page)
@@ -348,7 +348,7 @@ def thread_page(viewer: User, thread: Thread, *, page: str | int | None) -> Thre
     ids = {"viewer_id": viewer.pk} if viewer.is_authenticated else {}
     # A facilitator sees every post: their id is no part of the count.
     counted = POST_COUNT.rows((moderator,), thread_id=thread.pk, **({} if moderator else ids))
-    page_obj = _Counted(counted[0] if counted else 0, settings.HAVEN_POSTS_PER_PAGE).get_page(page)
+    page_obj = Counted(counted[0] if counted else 0, settings.HAVEN_POSTS_PER_PAGE).get_page(page)
     window = _window(page_obj.paginator.count, page_obj)
     rows = []
     if window:

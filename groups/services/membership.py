@@ -15,6 +15,7 @@ from accounts.viewer import memo
 from moderation.models import ReviewItem
 from moderation.services.audit import audit_record
 from moderation.services.queue import review_open, review_resolve_for
+from supportforum import pagecache
 
 from .. import policies
 from ..models import (
@@ -22,11 +23,15 @@ from ..models import (
     Membership,
     SupportGroup,
 )
+from ..selectors.directory import MEMBER_COUNTS
 
 
 def _forget_memberships(user: User) -> None:
+    """After ``user`` joined, left or was let in: their memoised memberships, and the
+    directory's member counts (kept for every reader) once this commits."""
     for key in ("_haven_memberships", "_haven_moderated"):
         memo(user).pop(key, None)
+    pagecache.bump(MEMBER_COUNTS)
 
 
 @transaction.atomic
@@ -136,6 +141,7 @@ def join_request_decide(*, actor: User, membership: Membership, approve: bool) -
         else f"Your request to join {group.name} was not accepted this time.",
         url=group.get_absolute_url(),
     )
+    _forget_memberships(membership.user)
     return membership
 
 

@@ -192,9 +192,48 @@ def test_group_page_query_count_is_fixed(client, group, people) -> None:
     assert _queries(client, group.get_absolute_url()) == 7 + KEPT
 
 
+def test_every_page_of_a_group_lists_its_threads_in_order(group, people, settings) -> None:
+    """The group page's kept queries (groups.selectors.directory) page through the same
+    threads as the ORM's ``listed_order``: pinned first, each viewer's own unpublished
+    thread to them only, everything to a facilitator; an empty list and a page past the
+    end answer the last page."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from groups import selectors
+    from moderation.services.threads import thread_pin
+
+    facilitator, member, other = people[0], people[1], people[2]
+    settings.HAVEN_THREADS_PER_PAGE = 4
+    assert selectors.group_page(member, group, page=1)[0].object_list == []
+    threads = [make_thread(author=people[1 + i % 4], group=group, title=f"t{i}") for i in range(9)]
+    thread_pin(actor=facilitator, thread=threads[2], reason="Start here")
+    Thread.objects.filter(pk__in=[threads[4].pk, threads[7].pk]).update(is_published=False)
+    everything = list(Thread.objects.filter(group=group).listed_order())
+    assert everything[0] == threads[2]
+
+    def listed(viewer, page):
+        return [row.thread.pk for row in selectors.group_page(viewer, group, page=page)[1]]
+
+    for viewer, expected in [
+        (facilitator, everything),
+        (member, [t for t in everything if t.is_published or t.author_id == member.pk]),
+        (other, [t for t in everything if t.is_published or t.author_id == other.pk]),
+        (AnonymousUser(), [t for t in everything if t.is_published]),
+    ]:
+        pages = -(-len(expected) // 4)
+        shown = [pk for page in range(1, pages + 1) for pk in listed(viewer, page)]
+        assert shown == [t.pk for t in expected], viewer
+        assert listed(viewer, pages + 5) == listed(viewer, pages)
+    assert len(everything) == 9 and threads[4].author_id == member.pk
+
+
 def test_directory_query_count_is_fixed(client, people) -> None:
+    from groups.selectors.directory import MEMBER_COUNTS, member_counts
+    from supportforum import pagecache
+
     viewer = people[1]
     client.force_login(viewer)
+    member_counts()  # kept for every reader, as any earlier visitor would have left it
     small = _queries(client, "/")
     for i in range(60):
         extra = GroupFactory()
@@ -204,8 +243,41 @@ def test_directory_query_count_is_fixed(client, people) -> None:
                 _meeting(extra, going=[viewer])
         for _ in range(5):
             MembershipFactory(group=extra)
+    pagecache.bump(MEMBER_COUNTS)
+    member_counts()
     large = _queries(client, "/")
     assert small == large == 4  # the user, groups, the viewer's memberships and meetings
+    pagecache.bump(MEMBER_COUNTS)
+    assert _queries(client, "/") == 4 + 1  # the member counts of every group, then kept
+
+
+def test_directory_member_counts_follow_joins_and_leaves_at_once(client, people) -> None:
+    """The counts are kept for every reader (``member_counts``), and dropped when someone
+    joins, leaves or is let in: the next page counts them."""
+    from groups.services.membership import group_join, group_leave, join_request_decide
+
+    facilitator, viewer = people[0], people[1]
+    client.force_login(viewer)
+    closed = GroupFactory(
+        name="Carers", slug="carers", join_policy="request", entry_question="Who do you care for?"
+    )
+    MembershipFactory(group=closed, user=facilitator, role=Membership.Role.FACILITATOR)
+
+    def shown(group) -> str:
+        html = client.get("/").content.decode()
+        card = html[html.index(f'href="/g/{group.slug}/"') :]
+        return card[: card.index("</li>")].split('class="meta">')[1].split("<")[0]
+
+    assert shown(closed) == "1 member"
+    newcomer = UserFactory()
+    membership = group_join(
+        user=newcomer, group=closed, entry_answer="My mum", accept_guidelines=True
+    )
+    assert shown(closed) == "1 member"  # a request waits
+    join_request_decide(actor=facilitator, membership=membership, approve=True)
+    assert shown(closed) == "2 members"
+    group_leave(user=newcomer, group=closed)
+    assert shown(closed) == "1 member"
 
 
 def test_members_page_query_count_is_fixed(client, group, people) -> None:
