@@ -136,3 +136,35 @@ def post_card(pv, *, viewer, moderator: bool) -> PostCard:
         can_add_note=pv.can_add_note,
         can_approve=pv.can_approve,
     )
+
+
+class GroupCardFace(NamedTuple):
+    """A group's card in the directory as one reader sees it, flattened: the whole input
+    of ``groups/_group_card.html`` and so the key of its rendered HTML
+    (``groups_tags.group_card_html``; the home page shows fifty)."""
+
+    url: str
+    name: str
+    facilitation: str
+    is_private: bool
+    join_policy: str
+    pending: bool  # the reader asked to join and waits
+    facilitates: bool  # the reader facilitates the group
+    description: str
+    member_count: int
+
+
+def group_card_face(card) -> GroupCardFace:
+    """The face of a ``directory.GroupCard``."""
+    group, membership = card.group, card.membership
+    return GroupCardFace(
+        url=group.get_absolute_url(),
+        name=group.name,
+        facilitation=str(group.get_facilitation_display()),
+        is_private=group.is_private,
+        join_policy=group.join_policy,
+        pending=membership is not None and membership.status == membership.Status.PENDING,
+        facilitates=membership is not None and membership.is_facilitator,
+        description=group.description,
+        member_count=card.member_count,
+    )

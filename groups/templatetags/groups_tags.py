@@ -13,7 +13,7 @@ from groups import policies
 from groups.forms import ReplyForm
 from groups.models import Membership, SupportGroup
 from groups.rendering import links_via
-from groups.selectors.cards import PostCard, post_card
+from groups.selectors.cards import GroupCardFace, PostCard, group_card_face, post_card
 from supportforum import ages
 
 register = template.Library()
@@ -85,6 +85,18 @@ def post_html(context: template.Context, pv, moderator: bool) -> SafeString:
     request = context["request"]
     html = _post_html(post_card(pv, viewer=request.user, moderator=moderator))
     return mark_safe(html.replace(CSRF_SLOT, _csrf_field(request)))  # noqa: S308
+
+
+@register.simple_tag
+def group_card_html(card) -> SafeString:
+    """A group's card in the directory (``groups/_group_card.html``); equal faces share
+    the HTML (see ``groups.selectors.cards.GroupCardFace``)."""
+    return mark_safe(_group_card_html(group_card_face(card)))  # noqa: S308 -- rendered escaped
+
+
+@lru_cache(maxsize=1024)
+def _group_card_html(face: GroupCardFace) -> str:
+    return render_to_string("groups/_group_card.html", {"c": face})
 
 
 # Stands in the cached reply box for the form's own token, new in each page.
