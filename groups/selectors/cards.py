@@ -9,12 +9,15 @@ wrote an anonymous post, Moderate links) never equals a member's, an edited post
 new body, a new reaction a new count. The CSRF token, the one per-request value, is put
 in after the fragment is taken from the cache."""
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from supportforum.ages import age
 
 from ..models import Post
 from .threads import ReactionCount
+
+if TYPE_CHECKING:
+    from .directory import GroupCard
 
 
 class NoteCard(NamedTuple):
@@ -154,7 +157,7 @@ class GroupCardFace(NamedTuple):
     member_count: int
 
 
-def group_card_face(card) -> GroupCardFace:
+def group_card_face(card: "GroupCard") -> GroupCardFace:
     """The face of a ``directory.GroupCard``."""
     group, membership = card.group, card.membership
     return GroupCardFace(

@@ -27,11 +27,8 @@ from ..selectors.directory import MEMBER_COUNTS
 
 
 def _forget_memberships(user: User) -> None:
-    """After ``user`` joined, left or was let in: their memoised memberships, and the
-    directory's member counts (kept for every reader) once this commits."""
     for key in ("_haven_memberships", "_haven_moderated"):
         memo(user).pop(key, None)
-    pagecache.bump(MEMBER_COUNTS)
 
 
 @transaction.atomic
@@ -106,6 +103,7 @@ def group_join(
             reason="Asked to join and answered the entry question.",
         )
     _forget_memberships(user)
+    pagecache.bump(MEMBER_COUNTS)  # the directory's member counts, once this commits
     return membership
 
 
@@ -116,6 +114,7 @@ def group_leave(*, user: User, group: SupportGroup) -> None:
     if not deleted:
         raise PermissionDenied("You are not a member of this group.")
     _forget_memberships(user)
+    pagecache.bump(MEMBER_COUNTS)  # the directory's member counts, once this commits
 
 
 @transaction.atomic
@@ -141,7 +140,8 @@ def join_request_decide(*, actor: User, membership: Membership, approve: bool) -
         else f"Your request to join {group.name} was not accepted this time.",
         url=group.get_absolute_url(),
     )
-    _forget_memberships(membership.user)
+    if approve:
+        pagecache.bump(MEMBER_COUNTS)  # the directory's member counts, once this commits
     return membership
 
 

@@ -251,6 +251,42 @@ def test_directory_query_count_is_fixed(client, people) -> None:
     assert _queries(client, "/") == 4 + 1  # the member counts of every group, then kept
 
 
+def test_directory_cards_show_each_reader_their_own_standing(client, people) -> None:
+    """Group cards are kept by their whole face (``group_card_html``): a reader who waits
+    for an answer, one who facilitates and one with no standing each see their own card
+    of the same group, never another's."""
+    facilitator, waiting, outsider = people[0], people[1], UserFactory()
+    closed = GroupFactory(
+        name="Carers", slug="carers", join_policy="request", entry_question="Who do you care for?"
+    )
+    MembershipFactory(group=closed, user=facilitator, role=Membership.Role.FACILITATOR)
+    MembershipFactory(group=closed, user=waiting, status=Membership.Status.PENDING)
+
+    def card(user) -> str:
+        client.force_login(user)
+        html = client.get("/").content.decode()
+        start = html.index('href="/g/carers/"')
+        return html[start : html.index("</li>", start)]
+
+    for _ in range(2):  # the second time from the kept HTML
+        seen = {
+            name: card(user)
+            for name, user in [
+                ("facilitator", facilitator),
+                ("waiting", waiting),
+                ("outsider", outsider),
+            ]
+        }
+        assert (
+            "You facilitate" in seen["facilitator"] and "Request pending" not in seen["facilitator"]
+        )
+        assert "Request pending" in seen["waiting"] and "You facilitate" not in seen["waiting"]
+        assert (
+            "Request pending" not in seen["outsider"] and "You facilitate" not in seen["outsider"]
+        )
+        assert all("Join on request" in c and "1 member<" in c for c in seen.values())
+
+
 def test_directory_member_counts_follow_joins_and_leaves_at_once(client, people) -> None:
     """The counts are kept for every reader (``member_counts``), and dropped when someone
     joins, leaves or is let in: the next page counts them."""
