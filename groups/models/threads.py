@@ -254,3 +254,19 @@ class ThreadSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.state}s {self.thread_id}"
+
+
+class ThreadPageVersion(models.Model):
+    """What a thread page shows of everyone (its posts, their authors' handles and
+    badges, reaction counts, whether a post has facilitator notes) changes only with a
+    new value here. PostgreSQL triggers (migration 0012) give the thread a new random
+    value in the same transaction as any change to those rows, however it is made (a
+    service, the admin, an erasure, a bulk update), so a page snapshot kept under the old
+    value is never read again (``groups.selectors.snapshots``). No row: never snapshot.
+    Never written by Django."""
+
+    thread_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"thread {self.thread_id} at {self.version}"
