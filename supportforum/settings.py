@@ -498,6 +498,12 @@ if not DEBUG:
 # --- Haven ---------------------------------------------------------------------------------------
 HAVEN_POSTS_PER_PAGE = env_int("HAVEN_POSTS_PER_PAGE", 20)
 HAVEN_THREADS_PER_PAGE = env_int("HAVEN_THREADS_PER_PAGE", 25)
+# Keep what a thread page shows of everyone (its posts' rows, reaction counts) in the
+# cache under the thread's version, which PostgreSQL's triggers change with any of those
+# rows (groups/selectors/snapshots.py). PostgreSQL only: SQLite has no such triggers here.
+HAVEN_THREAD_SNAPSHOTS = env_bool(
+    "HAVEN_THREAD_SNAPSHOTS", DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+)
 HAVEN_MAX_NESTING_DEPTH = 4
 HAVEN_INVITATION_DAYS = 14
 # "I'm worried about this member": most concerns one member may raise, and most about one

@@ -33,6 +33,7 @@ from .posts import (
     post_revisions,
     thread_changes_since,
 )
+from .postviews import NoteView, PostView, ReactionCount
 from .search import (
     SearchPage,
     SearchResult,
@@ -41,9 +42,6 @@ from .search import (
     search_scope,
 )
 from .threads import (
-    NoteView,
-    PostView,
-    ReactionCount,
     ThreadPage,
     thread_for,
     thread_page,

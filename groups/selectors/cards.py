@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from supportforum.ages import age
 
 from ..models import Post
-from .threads import ReactionCount
+from .postviews import ReactionCount
 
 if TYPE_CHECKING:
     from .directory import GroupCard

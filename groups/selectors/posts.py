@@ -13,14 +13,8 @@ from accounts.models import User
 
 from .. import policies
 from ..models import Post, PostRevision, Thread
-from .threads import (
-    PostView,
-    _last_read,
-    _page_posts,
-    _post_views,
-    _visible_posts,
-    thread_for,
-)
+from .postviews import PostView, _post_views
+from .threads import _last_read, _page_posts, _visible_posts, thread_for
 
 
 def post_for(viewer: User, post_id: int) -> Post:
